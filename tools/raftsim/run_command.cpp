@@ -1,8 +1,87 @@
-// Placeholder until the simulator lands.
+// `raftsim run [SCENARIO.yaml]`: run one scenario and report it (CONTRACT §1, §8).
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "core/assert.hpp"
+#include "core/input_error.hpp"
+#include "sim/report.hpp"
+#include "sim/run.hpp"
+#include "sim/scenario/loader.hpp"
 #include "tools/raftsim/commands.hpp"
+
 namespace raftsim::cli {
-Action add_run_command(CLI::App& app) {
-  app.add_subcommand("run", "Run one scenario");
-  return [] { return 2; };
+
+namespace {
+struct RunOptions {
+  std::string file;
+  std::optional<std::uint64_t> seed;
+  std::vector<std::string> bugs;
+  bool json = false;
+  bool quiet = false;
+  bool verbose = false;
+  std::string trace;
+  std::string history;
+};
+
+int run(const RunOptions& options) {
+  scenario::Scenario scenario =
+      options.file.empty() ? scenario::quickstart_scenario() : scenario::load_scenario_file(options.file);
+  if (options.seed) scenario.seed = *options.seed;
+  for (const auto& bug : options.bugs) {
+    if (!raft::enable_bug(scenario.bugs, bug)) {
+      std::vector<std::string> names;
+      for (const auto& info : raft::all_bugs()) names.emplace_back(info.name);
+      throw InputError(fmt::format("--bug {}: no such planted bug (expected one of: {})", bug, fmt::join(names, ", ")));
+    }
+  }
+  sim::RunOptions run_options;
+  run_options.trace_path = options.trace;
+  run_options.history_path = options.history;
+  sim::RunResult result;
+  try {
+    result = sim::run_scenario(scenario, run_options);
+  } catch (const AssertionFailure& failure) {
+    std::string bugs;
+    for (const auto& bug : options.bugs) bugs += " --bug " + bug;
+    fmt::print(stderr, "internal error: {}\n  scenario {} ({}), seed {}\n  reproduce: raftsim run {} --seed {}{}\n",
+               failure.what(), scenario.name, scenario.source_name, scenario.seed,
+               options.file.empty() ? "" : options.file, scenario.seed, bugs);
+    return 3;
+  }
+  const auto verbosity = options.quiet ? sim::Verbosity::quiet : options.verbose ? sim::Verbosity::verbose : sim::Verbosity::normal;
+  const std::string text = sim::format_text(result, scenario, verbosity);
+  if (options.json) {
+    if (!options.quiet) fmt::print(stderr, "{}", text);
+    fmt::print("{}\n", sim::format_json(result));
+  } else {
+    fmt::print("{}", text);
+  }
+  return result.pass ? 0 : 1;
 }
+}  // namespace
+
+Action add_run_command(CLI::App& app) {
+  auto options = std::make_shared<RunOptions>();
+  CLI::App* command = app.add_subcommand("run", "Run one scenario (the built-in quickstart when no file is given)");
+  command->footer(
+      "Examples:\n"
+      "  raftsim run                                   # the quickstart: 5 nodes, a minority partition\n"
+      "  raftsim run scenarios/minority-partition.yaml --seed 42 --json\n"
+      "  raftsim run scenarios/bugs/local-read.yaml --bug local-read --trace run.jsonl\n"
+      "Exit codes: 0 pass, 1 a check or expectation failed, 2 bad input, 3 internal error.");
+  command->add_option("scenario", options->file, "Scenario file (YAML, see CONTRACT §3)");
+  command->add_option("--seed", options->seed, "Override the scenario's seed");
+  command->add_option("--bug", options->bugs, "Plant a bug (repeatable); `raftsim bugs` lists them");
+  command->add_flag("--json", options->json, "Print the summary as JSON on stdout (human text to stderr)");
+  command->add_option("--trace", options->trace, "Write every event as JSON lines to this file");
+  command->add_option("--history", options->history, "Write the client history (jsonl, CONTRACT §5) to this file");
+  command->add_flag("-q,--quiet", options->quiet, "Print only failures, the trace hash and the verdict");
+  command->add_flag("-v,--verbose", options->verbose, "Print the whole timeline");
+  return [options] { return run(*options); };
+}
+
 }  // namespace raftsim::cli

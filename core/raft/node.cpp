@@ -1,0 +1,683 @@
+#include "core/raft/node.hpp"
+
+#include <algorithm>
+#include <array>
+#include <utility>
+
+#include "core/assert.hpp"
+
+namespace raftsim::raft {
+
+namespace {
+constexpr std::size_t kMaxQueuedReads = 4096;  // bound on reads waiting for a leader's first commit
+}
+
+const char* message_type_name(MessageType type) {
+  switch (type) {
+    case MessageType::prevote_request: return "prevote_request";
+    case MessageType::prevote_response: return "prevote_response";
+    case MessageType::vote_request: return "vote_request";
+    case MessageType::vote_response: return "vote_response";
+    case MessageType::append: return "append";
+    case MessageType::append_response: return "append_response";
+    case MessageType::heartbeat: return "heartbeat";
+    case MessageType::heartbeat_response: return "heartbeat_response";
+    case MessageType::proposal: return "proposal";
+    case MessageType::read_index_request: return "read_index_request";
+    case MessageType::read_index_response: return "read_index_response";
+    case MessageType::timeout_now: return "timeout_now";
+  }
+  return "?";
+}
+
+Node::Node(Config config, RestoreState restored, RandomSource& random)
+    : config_(std::move(config)),
+      random_(random),
+      current_term_(restored.hard_state.term),
+      voted_for_(restored.hard_state.voted_for),
+      log_(restored.snapshot_index, restored.snapshot_term, std::move(restored.entries)) {
+  RAFTSIM_ASSERT(config_.id != kNoNode, "node id 0 is reserved");
+  RAFTSIM_ASSERT(config_.election_ticks_min > config_.heartbeat_ticks,
+                 "election timeout ({} ticks) must exceed the heartbeat ({} ticks)", config_.election_ticks_min,
+                 config_.heartbeat_ticks);
+  RAFTSIM_ASSERT(config_.election_ticks_min <= config_.election_ticks_max, "election timeout range");
+  RAFTSIM_ASSERT(config_.max_entries_per_append > 0 && config_.max_inflight_appends > 0, "append limits");
+  NodeId highest = config_.id;
+  for (NodeId voter : config_.voters) highest = std::max(highest, voter);
+  RAFTSIM_ASSERT(highest < kMaxNodes + 1, "node id {} beyond the limit of {}", highest, kMaxNodes);
+  votes_.assign(highest + 1, 0);
+  progress_.resize(highest + 1);
+  for (auto& progress : progress_) progress.inflights.reset(config_.max_inflight_appends);
+
+  // A restarted node starts from what its disk holds; applying resumes at the snapshot.
+  commit_ = std::max(restored.hard_state.commit, log_.snapshot_index());
+  RAFTSIM_ASSERT(commit_ <= log_.last_index(), "restored commit {} beyond the durable log {}", commit_,
+                 log_.last_index());
+  applied_ = log_.snapshot_index();
+  unstable_from_ = log_.last_index() + 1;
+  persisted_index_ = log_.last_index();
+  last_hard_state_ = {current_term_, voted_for_, commit_};
+  become_follower(current_term_, kNoNode);
+}
+
+std::size_t Node::quorum() const {
+  const std::size_t voters = config_.voters.size();
+  // The planted bug takes N/2 as a majority: 2 of 4, 2 of 5.
+  if (config_.bugs.quorum_off_by_one) return std::max<std::size_t>(1, voters / 2);
+  return voters / 2 + 1;
+}
+
+bool Node::is_voter(NodeId node) const {
+  return std::find(config_.voters.begin(), config_.voters.end(), node) != config_.voters.end();
+}
+
+Message& Node::new_message(MessageType type, NodeId to) {
+  Message& message = messages_.emplace_back();
+  message.type = type;
+  message.from = config_.id;
+  message.to = to;
+  message.term = current_term_;
+  return message;
+}
+
+Message& Node::new_message_after_persist(MessageType type, NodeId to) {
+  Message& message = messages_after_persist_.emplace_back();
+  message.type = type;
+  message.from = config_.id;
+  message.to = to;
+  message.term = current_term_;
+  return message;
+}
+
+// ---------------------------------------------------------------- timers
+
+void Node::reset_election_timer() {
+  election_elapsed_ = 0;
+  randomized_election_ticks_ =
+      static_cast<int>(uniform_int(random_, config_.election_ticks_min, config_.election_ticks_max));
+}
+
+void Node::tick() {
+  if (role_ == Role::leader) {
+    ++heartbeat_elapsed_;
+    ++election_elapsed_;
+    if (transfer_target_ != kNoNode && ++transfer_elapsed_ >= config_.election_ticks_min)
+      transfer_target_ = kNoNode;  // etcd aborts a transfer that takes longer than an election timeout
+    if (election_elapsed_ >= config_.election_ticks_min) {
+      election_elapsed_ = 0;
+      // §6.2 / etcd CheckQuorum: a leader that has not heard from a majority
+      // in an election timeout steps down, so a partitioned leader stops
+      // serving and its lease (read_mode lease) is bounded.
+      if (config_.check_quorum && !quorum_active()) {
+        become_follower(current_term_, kNoNode);
+        return;
+      }
+    }
+    if (heartbeat_elapsed_ >= config_.heartbeat_ticks) {
+      heartbeat_elapsed_ = 0;
+      broadcast_heartbeat();
+    }
+    return;
+  }
+  ++election_elapsed_;
+  if (election_elapsed_ >= randomized_election_ticks_ && is_voter(config_.id)) {
+    reset_election_timer();
+    campaign(config_.prevote);
+  }
+}
+
+bool Node::quorum_active() {
+  std::size_t active = 0;
+  for (NodeId voter : config_.voters) {
+    if (voter == config_.id || progress_[voter].recent_active) ++active;
+    progress_[voter].recent_active = false;
+  }
+  return active >= quorum();
+}
+
+// ---------------------------------------------------------------- roles
+
+void Node::reset_for_term(Term term) {
+  RAFTSIM_ASSERT(term >= current_term_, "term going back from {} to {}", current_term_, term);
+  if (term > current_term_) {
+    current_term_ = term;
+    voted_for_ = kNoNode;
+  }
+  leader_ = kNoNode;
+  heartbeat_elapsed_ = 0;
+  reset_election_timer();
+  std::fill(votes_.begin(), votes_.end(), 0);
+}
+
+void Node::become_follower(Term term, NodeId leader) {
+  if (role_ == Role::leader) drop_pending_reads();
+  transfer_target_ = kNoNode;
+  reset_for_term(term);
+  role_ = Role::follower;
+  leader_ = leader;
+}
+
+void Node::become_pre_candidate() {
+  // Thesis §9.6: ask first whether we could win, without bumping the term,
+  // so that a node that was cut off cannot disrupt a healthy leader on return.
+  std::fill(votes_.begin(), votes_.end(), 0);
+  role_ = Role::pre_candidate;
+  leader_ = kNoNode;
+}
+
+void Node::become_candidate() {
+  RAFTSIM_ASSERT(role_ != Role::leader, "a leader cannot become a candidate");
+  reset_for_term(current_term_ + 1);
+  voted_for_ = config_.id;  // a candidate votes for itself (§5.2)
+  role_ = Role::candidate;
+}
+
+void Node::become_leader() {
+  RAFTSIM_ASSERT(role_ == Role::candidate, "only a candidate becomes leader");
+  role_ = Role::leader;
+  leader_ = config_.id;
+  heartbeat_elapsed_ = 0;
+  election_elapsed_ = 0;
+  read_round_ = 0;
+  for (NodeId node = 1; node < progress_.size(); ++node) {
+    Progress& progress = progress_[node];
+    progress.match = 0;
+    progress.next = log_.last_index() + 1;
+    progress.become_probe();
+    progress.recent_active = true;  // give every follower a full round before CheckQuorum judges
+    progress.acked_read_round = 0;
+  }
+  // §8: a new leader appends a no-op so that it commits an entry of its own
+  // term, which also commits everything before it.
+  append_entry(EntryType::noop, nullptr);
+  broadcast_append();
+}
+
+void Node::campaign(bool pre, std::uint64_t context) {
+  if (pre) {
+    become_pre_candidate();
+  } else {
+    become_candidate();
+  }
+  votes_[config_.id] = 1;
+  if (1 >= quorum()) {
+    if (pre) become_candidate();
+    become_leader();
+    return;
+  }
+  for (NodeId voter : config_.voters) {
+    if (voter == config_.id) continue;
+    // A real vote request depends on our new term and self-vote being durable.
+    Message& request = pre ? new_message(MessageType::prevote_request, voter)
+                           : new_message_after_persist(MessageType::vote_request, voter);
+    request.term = pre ? current_term_ + 1 : current_term_;
+    request.log_index = log_.last_index();
+    request.log_term = log_.last_term();
+    request.context = context;
+  }
+}
+
+void Node::transfer_leadership(NodeId to) {
+  if (role_ != Role::leader || to == config_.id || !is_voter(to)) return;
+  transfer_target_ = to;
+  transfer_elapsed_ = 0;
+  if (progress_[to].match == log_.last_index()) {
+    new_message(MessageType::timeout_now, to);
+  } else {
+    send_append(to, true);
+  }
+}
+
+// ---------------------------------------------------------------- step
+
+void Node::step(const Message& message) {
+  RAFTSIM_ASSERT(message.to == config_.id, "message for n{} delivered to n{}", message.to, config_.id);
+  const bool is_vote_request =
+      message.type == MessageType::vote_request || message.type == MessageType::prevote_request;
+  bool stale_term = false;
+
+  if (message.term > current_term_) {
+    if (is_vote_request) {
+      // etcd's leader lease: with CheckQuorum, a node that heard from a live
+      // leader within the minimum election timeout ignores vote requests, so a
+      // node rejoining after a partition cannot depose a healthy leader.
+      // A transfer's vote request (context kForceVote) is exempt.
+      const bool in_lease = config_.check_quorum && leader_ != kNoNode &&
+                            election_elapsed_ < config_.election_ticks_min && message.context != kForceVote;
+      if (in_lease) return;
+    }
+    if (message.type == MessageType::prevote_request) {
+      // A pre-vote never changes our term.
+    } else if (message.type == MessageType::prevote_response && !message.reject) {
+      // Granted pre-votes carry the term we would campaign in; not a newer leader.
+    } else {
+      const bool from_leader = message.type == MessageType::append || message.type == MessageType::heartbeat;
+      become_follower(message.term, from_leader ? message.from : kNoNode);
+    }
+  } else if (message.term < current_term_) {
+    const bool from_old_leader = message.type == MessageType::append || message.type == MessageType::heartbeat;
+    if (from_old_leader && config_.bugs.stale_term_accept && role_ != Role::leader) {
+      stale_term = true;  // the planted bug: fall through and accept the stale leader's entries
+    } else {
+      if (from_old_leader && (config_.check_quorum || config_.prevote)) {
+        // Tell the stale leader about our term so it steps down (etcd does the
+        // same; without it a partitioned leader never learns, with PreVote).
+        new_message(MessageType::append_response, message.from);
+      } else if (message.type == MessageType::prevote_request) {
+        Message& response = new_message(MessageType::prevote_response, message.from);
+        response.reject = true;
+      }
+      return;
+    }
+  }
+
+  switch (message.type) {
+    case MessageType::prevote_request:
+    case MessageType::vote_request: handle_vote_request(message); break;
+    case MessageType::prevote_response:
+    case MessageType::vote_response: handle_vote_response(message); break;
+    case MessageType::append: handle_append(message, stale_term); break;
+    case MessageType::heartbeat:
+      if (stale_term) break;
+      handle_heartbeat(message);
+      break;
+    case MessageType::append_response: handle_append_response(message); break;
+    case MessageType::heartbeat_response: handle_heartbeat_response(message); break;
+    case MessageType::proposal: handle_proposal(message); break;
+    case MessageType::read_index_request: handle_read_index_request(message); break;
+    case MessageType::read_index_response: handle_read_index_response(message); break;
+    case MessageType::timeout_now:
+      // Leadership transfer: start a real election at once, skipping the pre-vote.
+      if (is_voter(config_.id) && role_ != Role::leader) campaign(false, kForceVote);
+      break;
+  }
+}
+
+void Node::handle_vote_request(const Message& message) {
+  const bool pre = message.type == MessageType::prevote_request;
+  // §5.2: one vote per term, first come first served; a pre-vote is granted
+  // to anyone with a higher term while we know of no leader.
+  const bool can_vote = voted_for_ == message.from || (voted_for_ == kNoNode && leader_ == kNoNode) ||
+                        (pre && message.term > current_term_);
+  // §5.4.1: only for a candidate whose log is at least as up-to-date as ours.
+  const bool log_ok =
+      config_.bugs.no_log_check_vote || log_.is_up_to_date(message.log_index, message.log_term);
+  const bool grant = can_vote && log_ok;
+  const MessageType response_type = pre ? MessageType::prevote_response : MessageType::vote_response;
+  if (grant && !pre) {
+    voted_for_ = message.from;
+    election_elapsed_ = 0;
+  }
+  // A granted vote must not leave before the vote is durable (§5.2, Figure 2),
+  // unless the planted bug says otherwise.
+  const bool after_persist = grant && !pre && !config_.bugs.vote_not_persisted;
+  Message& response = after_persist ? new_message_after_persist(response_type, message.from)
+                                    : new_message(response_type, message.from);
+  response.reject = !grant;
+  // A granted pre-vote answers in the candidate's future term; a refusal in ours.
+  response.term = (grant && pre) ? message.term : current_term_;
+}
+
+void Node::handle_vote_response(const Message& message) {
+  const bool pre = message.type == MessageType::prevote_response;
+  if (pre ? role_ != Role::pre_candidate : role_ != Role::candidate) return;
+  if (message.from >= votes_.size() || !is_voter(message.from)) return;
+  votes_[message.from] = message.reject ? -1 : 1;
+  std::size_t granted = 0, rejected = 0;
+  for (NodeId voter : config_.voters) {
+    if (votes_[voter] > 0) ++granted;
+    if (votes_[voter] < 0) ++rejected;
+  }
+  if (granted >= quorum()) {
+    if (pre) {
+      campaign(false);  // a real election now
+    } else {
+      become_leader();
+    }
+  } else if (rejected >= quorum() || rejected + quorum() > config_.voters.size()) {
+    become_follower(current_term_, kNoNode);
+  }
+}
+
+void Node::handle_append(const Message& message, bool stale_term) {
+  if (!stale_term) {
+    if (role_ != Role::follower) become_follower(current_term_, message.from);
+    leader_ = message.from;
+    election_elapsed_ = 0;
+  }
+  auto respond = [&]() -> Message& {
+    return config_.bugs.ack_before_fsync ? new_message(MessageType::append_response, message.from)
+                                         : new_message_after_persist(MessageType::append_response, message.from);
+  };
+  if (message.log_index < commit_) {
+    // Everything up to our commit index already matches the leader.
+    respond().log_index = commit_;
+    return;
+  }
+  if (!log_.matches(message.log_index, message.log_term)) {
+    // §5.3 with fast backtracking: point the leader at the last index whose
+    // term could match, so it skips a whole term per round trip.
+    Message& response = respond();
+    response.reject = true;
+    response.log_index = message.log_index;
+    const LogIndex hint = log_.find_conflict_by_term(std::min(message.log_index, log_.last_index()),
+                                                     message.log_term);
+    response.reject_hint = hint;
+    response.hint_term = log_.term_at(hint).value_or(0);
+    return;
+  }
+  const LogIndex last_new = message.log_index + message.entries.size();
+  const LogIndex conflict = log_.find_conflict(message.entries);
+  if (conflict != 0) {
+    if (conflict <= log_.last_index()) {
+      if (invariants_enforced()) {
+        RAFTSIM_ASSERT(conflict > commit_, "n{}: conflict at {} within the committed prefix (commit {})",
+                       config_.id, conflict, commit_);
+      }
+      if (!config_.bugs.no_truncate) {
+        // §5.3: delete the conflicting entry and all that follow it.
+        log_.truncate_from(conflict);
+        unstable_from_ = std::min(unstable_from_, conflict);
+        persisted_index_ = std::min(persisted_index_, conflict - 1);
+      }
+    }
+    for (const Entry& entry : message.entries) {
+      if (entry.index > log_.last_index()) log_.append(entry);
+    }
+  }
+  commit_to(std::min(message.commit, last_new));
+  respond().log_index = last_new;
+}
+
+void Node::handle_heartbeat(const Message& message) {
+  if (role_ != Role::follower) become_follower(current_term_, message.from);
+  leader_ = message.from;
+  election_elapsed_ = 0;
+  // The leader sends min(match, commit), which our log is known to hold.
+  commit_to(std::min(message.commit, log_.last_index()));
+  Message& response = new_message(MessageType::heartbeat_response, message.from);
+  response.context = message.context;
+}
+
+void Node::handle_append_response(const Message& message) {
+  if (role_ != Role::leader || message.from >= progress_.size()) return;
+  Progress& progress = progress_[message.from];
+  progress.recent_active = true;
+  if (message.reject) {
+    if (message.log_index <= progress.match) return;  // stale rejection
+    LogIndex probe = message.reject_hint;
+    if (message.hint_term > 0) probe = log_.find_conflict_by_term(message.reject_hint, message.hint_term);
+    progress.next = std::max(std::min(message.log_index, probe + 1), progress.match + 1);
+    progress.become_probe();
+    send_append(message.from, true);
+    return;
+  }
+  if (message.log_index > progress.match) {
+    progress.match = message.log_index;
+    progress.next = std::max(progress.next, progress.match + 1);
+    if (progress.state == Progress::State::probe) progress.become_replicate();
+    progress.inflights.free_up_to(message.log_index);
+    if (message.from == transfer_target_ && progress.match == log_.last_index())
+      new_message(MessageType::timeout_now, message.from);
+    if (maybe_commit()) {
+      broadcast_append();
+      return;
+    }
+  } else if (progress.state == Progress::State::probe) {
+    progress.probe_sent = false;
+  }
+  send_append(message.from, false);
+}
+
+void Node::handle_heartbeat_response(const Message& message) {
+  if (role_ != Role::leader || message.from >= progress_.size()) return;
+  Progress& progress = progress_[message.from];
+  progress.recent_active = true;
+  progress.probe_sent = false;
+  progress.acked_read_round = std::max(progress.acked_read_round, message.context);
+  // Appends lost on the way (a partition) would keep the window full forever:
+  // free one slot so a fresh append goes out, as etcd does.
+  if (progress.state == Progress::State::replicate && progress.inflights.full()) progress.inflights.free_first();
+  if (progress.match < log_.last_index()) send_append(message.from, true);
+  release_confirmed_reads();
+}
+
+void Node::handle_proposal(const Message& message) {
+  if (role_ != Role::leader) return;  // the client will time out and retry
+  for (const Entry& entry : message.entries) append_entry(EntryType::normal, entry.data);
+  broadcast_append();
+}
+
+// ---------------------------------------------------------------- replication
+
+void Node::append_entry(EntryType type, std::shared_ptr<const std::string> data) {
+  Entry entry;
+  entry.term = current_term_;
+  entry.index = log_.last_index() + 1;
+  entry.type = type;
+  entry.data = std::move(data);
+  log_.append(std::move(entry));
+  if (config_.voters.size() == 1 || quorum() <= 1) maybe_commit();
+}
+
+bool Node::propose(std::shared_ptr<const std::string> data) {
+  if (role_ == Role::leader) {
+    if (transfer_target_ != kNoNode) return false;  // etcd refuses proposals while handing over
+    append_entry(EntryType::normal, std::move(data));
+    broadcast_append();
+    return true;
+  }
+  if (leader_ == kNoNode) return false;
+  Message& forward = new_message(MessageType::proposal, leader_);
+  Entry entry;
+  entry.data = std::move(data);
+  forward.entries.push_back(std::move(entry));
+  return true;
+}
+
+void Node::send_append(NodeId to, bool send_if_empty) {
+  Progress& progress = progress_[to];
+  if (progress.state == Progress::State::probe && progress.probe_sent) return;
+  if (progress.state == Progress::State::replicate && progress.inflights.full()) return;
+  const LogIndex last = log_.last_index();
+  if (progress.next > last && !send_if_empty) return;
+  const LogIndex previous = progress.next - 1;
+  const auto previous_term = log_.term_at(previous);
+  RAFTSIM_ASSERT(previous_term.has_value(), "n{}: entry {} for n{} was compacted (snapshots not wired)",
+                 config_.id, previous, to);
+  Message& append = new_message(MessageType::append, to);
+  append.log_index = previous;
+  append.log_term = *previous_term;
+  append.commit = commit_;
+  log_.copy_range(progress.next, last, config_.max_entries_per_append, append.entries);
+  if (progress.state == Progress::State::replicate) {
+    if (!append.entries.empty()) {
+      progress.next = append.entries.back().index + 1;
+      progress.inflights.add(append.entries.back().index);
+    }
+  } else {
+    progress.probe_sent = true;
+  }
+}
+
+void Node::broadcast_append() {
+  for (NodeId voter : config_.voters)
+    if (voter != config_.id) send_append(voter, true);
+}
+
+void Node::broadcast_heartbeat() {
+  for (NodeId voter : config_.voters) {
+    if (voter == config_.id) continue;
+    Message& heartbeat = new_message(MessageType::heartbeat, voter);
+    heartbeat.commit = std::min(progress_[voter].match, commit_);
+    heartbeat.context = read_round_;
+  }
+}
+
+bool Node::maybe_commit() {
+  std::array<LogIndex, kMaxNodes> matches{};
+  std::size_t count = 0;
+  for (NodeId voter : config_.voters)
+    matches[count++] = voter == config_.id ? persisted_index_ : progress_[voter].match;
+  std::sort(matches.begin(), matches.begin() + static_cast<std::ptrdiff_t>(count), std::greater<>());
+  const std::size_t needed = quorum();
+  if (needed == 0 || needed > count) return false;
+  const LogIndex candidate = matches[needed - 1];
+  if (candidate <= commit_) return false;
+  // §5.4.2: only an entry of the leader's current term is committed by
+  // counting replicas; earlier ones commit with it (Figure 8).
+  if (!config_.bugs.commit_old_term && log_.term_at(candidate) != current_term_) return false;
+  commit_to(candidate);
+  if (role_ == Role::leader && !reads_before_commit_.empty() && committed_in_current_term()) {
+    auto waiting = std::move(reads_before_commit_);
+    reads_before_commit_.clear();
+    for (const PendingRead& read : waiting) leader_read(read.from, read.request_id);
+  }
+  return true;
+}
+
+void Node::commit_to(LogIndex index) {
+  if (index <= commit_) return;  // the commit index never goes back
+  RAFTSIM_ASSERT(index <= log_.last_index(), "n{}: commit {} beyond the last index {}", config_.id, index,
+                 log_.last_index());
+  commit_ = index;
+}
+
+bool Node::committed_in_current_term() const { return log_.term_at(commit_) == current_term_; }
+
+void Node::persisted(LogIndex index, Term term) {
+  // Ignore acknowledgements of entries that were since overwritten.
+  if (!log_.matches(index, term)) return;
+  if (index <= persisted_index_) return;
+  persisted_index_ = index;
+  if (role_ == Role::leader && maybe_commit()) broadcast_append();
+}
+
+// ---------------------------------------------------------------- reads
+
+void Node::read_index(std::uint64_t request_id) {
+  if (role_ == Role::leader) {
+    leader_read(config_.id, request_id);
+  } else if (leader_ != kNoNode) {
+    new_message(MessageType::read_index_request, leader_).context = request_id;
+  } else {
+    dropped_reads_.push_back(request_id);
+  }
+}
+
+void Node::leader_read(NodeId from, std::uint64_t request_id) {
+  // §6.4: a leader must have committed an entry of its term before it knows
+  // the commit index is the latest.
+  if (!committed_in_current_term()) {
+    if (reads_before_commit_.size() < kMaxQueuedReads) {
+      reads_before_commit_.push_back({from, request_id, 0, 0});
+    } else {
+      answer_read(from, request_id, 0);
+    }
+    return;
+  }
+  const bool lease = config_.read_mode == ReadMode::lease && config_.check_quorum;
+  if (config_.voters.size() == 1 || lease || config_.bugs.local_read) {
+    answer_read(from, request_id, commit_);
+    return;
+  }
+  // Confirm leadership with a heartbeat round tagged with this read's round.
+  pending_reads_.push_back({from, request_id, commit_, ++read_round_});
+  broadcast_heartbeat();
+}
+
+void Node::answer_read(NodeId from, std::uint64_t request_id, LogIndex index) {
+  // index 0 means "cannot serve".
+  if (from == config_.id) {
+    if (index == 0) {
+      dropped_reads_.push_back(request_id);
+    } else {
+      read_states_.push_back({request_id, index});
+    }
+    return;
+  }
+  Message& response = new_message(MessageType::read_index_response, from);
+  response.context = request_id;
+  response.log_index = index;
+  response.reject = index == 0;
+}
+
+void Node::release_confirmed_reads() {
+  std::size_t released = 0;
+  for (; released < pending_reads_.size(); ++released) {
+    const PendingRead& read = pending_reads_[released];
+    std::size_t acks = 0;
+    for (NodeId voter : config_.voters)
+      if (voter == config_.id || progress_[voter].acked_read_round >= read.round) ++acks;
+    if (acks < quorum()) break;
+    answer_read(read.from, read.request_id, read.index);
+  }
+  pending_reads_.erase(pending_reads_.begin(), pending_reads_.begin() + static_cast<std::ptrdiff_t>(released));
+}
+
+void Node::drop_pending_reads() {
+  for (const PendingRead& read : pending_reads_) answer_read(read.from, read.request_id, 0);
+  for (const PendingRead& read : reads_before_commit_) answer_read(read.from, read.request_id, 0);
+  pending_reads_.clear();
+  reads_before_commit_.clear();
+}
+
+void Node::handle_read_index_request(const Message& message) {
+  if (role_ != Role::leader) {
+    answer_read(message.from, message.context, 0);
+    return;
+  }
+  leader_read(message.from, message.context);
+}
+
+void Node::handle_read_index_response(const Message& message) {
+  if (message.reject) {
+    dropped_reads_.push_back(message.context);
+  } else {
+    read_states_.push_back({message.context, message.log_index});
+  }
+}
+
+// ---------------------------------------------------------------- ready
+
+bool Node::has_ready() const {
+  const HardState now{current_term_, voted_for_, commit_};
+  return !(now == last_hard_state_) || unstable_from_ <= log_.last_index() || !messages_.empty() ||
+         !messages_after_persist_.empty() || applied_ < commit_ || !read_states_.empty() ||
+         !dropped_reads_.empty();
+}
+
+void Node::take_ready(Ready& ready) {
+  ready.clear();
+  const HardState now{current_term_, voted_for_, commit_};
+  if (!(now == last_hard_state_)) {
+    ready.hard_state = now;
+    last_hard_state_ = now;
+  }
+  if (unstable_from_ <= log_.last_index()) {
+    log_.copy_range(unstable_from_, log_.last_index(), SIZE_MAX, ready.entries);
+    unstable_from_ = log_.last_index() + 1;
+  }
+  std::swap(ready.messages, messages_);
+  std::swap(ready.messages_after_persist, messages_after_persist_);
+  if (applied_ < commit_) {
+    log_.copy_range(applied_ + 1, commit_, SIZE_MAX, ready.committed);
+    applied_ = commit_;
+  }
+  std::swap(ready.read_states, read_states_);
+  std::swap(ready.dropped_reads, dropped_reads_);
+}
+
+void Node::check_invariants() const {
+  RAFTSIM_ASSERT(commit_ <= log_.last_index(), "n{}: commit {} > last index {}", config_.id, commit_,
+                 log_.last_index());
+  RAFTSIM_ASSERT(applied_ <= commit_, "n{}: applied {} > commit {}", config_.id, applied_, commit_);
+  RAFTSIM_ASSERT(log_.last_term() <= current_term_ || !invariants_enforced(),
+                 "n{}: last log term {} > current term {}", config_.id, log_.last_term(), current_term_);
+  RAFTSIM_ASSERT(role_ != Role::leader || leader_ == config_.id, "n{}: leader that does not know it",
+                 config_.id);
+  RAFTSIM_ASSERT(role_ != Role::candidate || voted_for_ == config_.id, "n{}: candidate that did not vote for itself",
+                 config_.id);
+}
+
+}  // namespace raftsim::raft

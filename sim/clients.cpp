@@ -1,0 +1,173 @@
+// The workload: closed-loop clients, each attached to a node, issuing one
+// operation at a time and recording the history the linearizability checker
+// reads. A client that times out records the outcome as unknown and moves
+// to the next node.
+#include <fmt/format.h>
+
+#include "core/assert.hpp"
+#include "sim/request_payload.hpp"
+#include "sim/simulation.hpp"
+
+namespace raftsim::sim {
+
+namespace {
+history::OpKind choose_op(RandomSource& random, const scenario::OpWeights& weights) {
+  std::int64_t pick = uniform_int(random, 0, weights.total() - 1);
+  if ((pick -= weights.get) < 0) return history::OpKind::get;
+  if ((pick -= weights.put) < 0) return history::OpKind::put;
+  if ((pick -= weights.del) < 0) return history::OpKind::del;
+  return history::OpKind::cas;
+}
+}  // namespace
+
+void Simulation::client_wakeup(ClientState& client) {
+  if (client.waiting) return;
+  const scenario::WorkloadSpec& workload = scenario_.workload;
+  if (workload.stop && scheduler_.now() >= *workload.stop) return;
+  ++client.sequence;
+  history::Operation op;
+  op.client = static_cast<int>(client.id);
+  op.kind = choose_op(client.random, workload.ops);
+  const auto key_index = static_cast<std::size_t>(uniform_int(client.random, 0, workload.keys - 1));
+  op.key = fmt::format("k{}", key_index);
+  // Values are unique per operation, which keeps the checker's search narrow.
+  const std::string value = fmt::format("c{}-{}", client.id, client.sequence);
+  if (op.kind == history::OpKind::put) op.value = value;
+  if (op.kind == history::OpKind::cas) {
+    // Read-modify-write as a controller does: compare with what it last saw.
+    op.expect = client.last_seen[key_index];
+    op.value = value;
+  }
+  op.call_us = scheduler_.now();
+  op.outcome = history::Outcome::unknown;  // until a response says otherwise
+  client.history_index = history_.size();
+  history_.push_back(std::move(op));
+  not_executed_.push_back(false);
+  client.waiting = true;
+  trace_.mix((std::uint64_t{client.id} << 32) ^ client.sequence ^ 0xc11e47ULL);
+  scheduler_.schedule_after(network_.draw_latency(), EventKind::client_arrive, client.id, client.node,
+                            client.sequence);
+  scheduler_.schedule_after(workload.timeout, EventKind::client_timeout, client.id, 0, client.sequence);
+}
+
+void Simulation::client_arrive(std::uint32_t client_id, raft::NodeId node_id, std::uint64_t sequence) {
+  ClientState& client = clients_[client_id];
+  if (client.sequence != sequence || !client.waiting) return;
+  Host& host = hosts_[node_id];
+  if (!host.up) return;  // lost with the node; the client will time out
+  if (host.paused) {
+    scheduler_.schedule(host.paused_until, EventKind::client_arrive, client_id, node_id, sequence);
+    return;
+  }
+  const history::Operation& op = history_[client.history_index];
+  const std::uint64_t id = request_id(client_id, sequence);
+  const PendingRequest pending{client_id, sequence};
+  if (trace_.writing())
+    trace_event("request", fmt::format("\"client\":\"c{}\",\"node\":\"n{}\",\"op\":{}", client_id, node_id, id));
+  if (op.kind == history::OpKind::get) {
+    if (scenario_.cluster.read_mode == raft::ReadMode::serializable) {
+      // Serializable reads are served from local state, perhaps stale.
+      const ClientOutcome outcome = outcome_of(host.store.apply(make_request(op)));
+      client_respond(pending, outcome.outcome, outcome.value, outcome.revision);
+      return;
+    }
+    host.pending_reads[id] = pending;
+    host.node->read_index(id);
+    drive(host);
+    return;
+  }
+  if (!host.node->propose(encode_payload(id, make_request(op)))) {
+    // Not proposed at all (no known leader): it definitely did not happen.
+    client_respond(pending, history::Outcome::fail, std::nullopt, 0, false);
+    return;
+  }
+  host.pending_writes[id] = pending;
+  drive(host);
+}
+
+void Simulation::client_respond(const PendingRequest& request, history::Outcome outcome,
+                                std::optional<std::string> value, std::int64_t revision, bool executed) {
+  std::uint32_t slot;
+  if (!free_responses_.empty()) {
+    slot = free_responses_.back();
+    free_responses_.pop_back();
+  } else {
+    slot = static_cast<std::uint32_t>(responses_.size());
+    responses_.emplace_back();
+  }
+  ClientResponse& response = responses_[slot];
+  response.client = request.client;
+  response.sequence = request.sequence;
+  response.outcome = outcome;
+  response.value = std::move(value);
+  response.revision = revision;
+  response.executed = executed;
+  // Clients sit with their node: the reply crosses no partition.
+  scheduler_.schedule_after(network_.draw_latency(), EventKind::client_response, slot);
+}
+
+void Simulation::client_response(std::uint32_t slot) {
+  ClientResponse response = std::move(responses_[slot]);
+  free_responses_.push_back(slot);
+  ClientState& client = clients_[response.client];
+  if (client.sequence != response.sequence || !client.waiting) return;  // it gave up already
+  finish_operation(client, response.outcome, std::move(response.value), response.revision, response.executed);
+}
+
+void Simulation::client_timeout(ClientState& client, std::uint64_t sequence) {
+  if (client.sequence != sequence || !client.waiting) return;
+  // The outcome is unknown: the write may still apply, at any later time.
+  client.node = client.node % static_cast<raft::NodeId>(scenario_.cluster.nodes) + 1;
+  finish_operation(client, history::Outcome::unknown, std::nullopt, 0);
+}
+
+void Simulation::finish_operation(ClientState& client, history::Outcome outcome, std::optional<std::string> value,
+                                  std::int64_t revision, bool executed) {
+  history::Operation& op = history_[client.history_index];
+  not_executed_[client.history_index] = !executed;
+  // Refused for want of a leader: like etcd's client, try another endpoint.
+  if (!executed) client.node = client.node % static_cast<raft::NodeId>(scenario_.cluster.nodes) + 1;
+  op.outcome = outcome;
+  if (outcome != history::Outcome::unknown) {
+    op.return_us = scheduler_.now();
+    if (revision > 0) op.revision = revision;
+  }
+  const auto key_index = static_cast<std::size_t>(std::stoi(op.key.substr(1)));
+  if (outcome == history::Outcome::ok) {
+    switch (op.kind) {
+      case history::OpKind::get:
+        op.value = value;
+        client.last_seen[key_index] = std::move(value);
+        break;
+      case history::OpKind::put:
+      case history::OpKind::cas: client.last_seen[key_index] = op.value; break;
+      case history::OpKind::del: client.last_seen[key_index] = std::nullopt; break;
+      case history::OpKind::append: break;
+    }
+  }
+  trace_.mix((std::uint64_t{client.id} << 32) ^ (static_cast<std::uint64_t>(outcome) << 24) ^ client.sequence);
+  if (trace_.writing())
+    trace_event("response", fmt::format("\"client\":\"c{}\",\"seq\":{},\"outcome\":\"{}\"", client.id,
+                                        client.sequence,
+                                        outcome == history::Outcome::ok     ? "ok"
+                                        : outcome == history::Outcome::fail ? "fail"
+                                                                            : "unknown"));
+  client.waiting = false;
+  const scenario::WorkloadSpec& workload = scenario_.workload;
+  scheduler_.schedule_after(uniform_int(client.random, workload.think.min, workload.think.max),
+                            EventKind::client_wakeup, client.id);
+}
+
+}  // namespace raftsim::sim
+
+namespace raftsim::sim {
+
+history::History Simulation::executed_history() const {
+  history::History executed;
+  executed.reserve(history_.size());
+  for (std::size_t i = 0; i < history_.size(); ++i)
+    if (!not_executed_[i]) executed.push_back(history_[i]);
+  return executed;
+}
+
+}  // namespace raftsim::sim

@@ -1,0 +1,75 @@
+#include "sim/disk.hpp"
+
+#include "core/assert.hpp"
+
+namespace raftsim::sim {
+
+bool Disk::write(WriteBatch&& batch) {
+  queue_.push_back(std::move(batch));
+  return syncing_ == 0;
+}
+
+std::size_t Disk::start_sync() {
+  RAFTSIM_ASSERT(syncing_ == 0, "an fsync is already running");
+  syncing_ = queue_.size();
+  ++syncs_;
+  return syncing_;
+}
+
+bool Disk::complete_sync(std::vector<WriteBatch>& durable) {
+  RAFTSIM_ASSERT(syncing_ > 0 && syncing_ <= queue_.size(), "fsync completion without a running fsync");
+  for (std::size_t i = 0; i < syncing_; ++i) {
+    make_durable(queue_[i]);
+    durable.push_back(std::move(queue_[i]));
+  }
+  queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(syncing_));
+  syncing_ = 0;
+  return !queue_.empty();
+}
+
+void Disk::make_durable(WriteBatch& batch) {
+  if (batch.hard_state) durable_.hard_state = *batch.hard_state;
+  if (batch.entries.empty()) return;
+  const raft::LogIndex first = batch.entries.front().index;
+  RAFTSIM_ASSERT(first >= 1 && first <= durable_.last_index() + 1, "disk write at {} leaves a hole after {}", first,
+                 durable_.last_index());
+  if (first <= durable_.snapshot_index) return;  // already covered by a snapshot
+  // Entries may overwrite a suffix (a follower cutting a conflicting tail).
+  durable_.entries.resize(first - durable_.snapshot_index - 1);
+  durable_.entries.insert(durable_.entries.end(), batch.entries.begin(), batch.entries.end());
+}
+
+void Disk::crash(bool lose_unsynced) {
+  if (!lose_unsynced) {
+    for (auto& batch : queue_) make_durable(batch);
+  }
+  queue_.clear();
+  syncing_ = 0;
+  ++incarnation_;
+}
+
+void Disk::install_snapshot(raft::LogIndex index, raft::Term term, std::string data) {
+  if (index <= durable_.snapshot_index) return;
+  if (index <= durable_.last_index()) {
+    durable_.entries.erase(durable_.entries.begin(),
+                           durable_.entries.begin() + static_cast<std::ptrdiff_t>(index - durable_.snapshot_index));
+  } else {
+    durable_.entries.clear();
+  }
+  durable_.snapshot_index = index;
+  durable_.snapshot_term = term;
+  durable_.snapshot_data = std::move(data);
+}
+
+raft::RestoreState Disk::restore_state() const {
+  raft::RestoreState state;
+  state.hard_state = durable_.hard_state;
+  state.snapshot_index = durable_.snapshot_index;
+  state.snapshot_term = durable_.snapshot_term;
+  state.entries = durable_.entries;
+  // The commit index never names a lost entry: entries and the hard state
+  // that commits them become durable in order, batch by batch.
+  return state;
+}
+
+}  // namespace raftsim::sim

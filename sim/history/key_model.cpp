@@ -1,0 +1,142 @@
+// Compiling one partition's operations into KeyModel steps.
+#include "sim/history/key_model.hpp"
+
+#include <fmt/format.h>
+
+#include "core/assert.hpp"
+
+namespace raftsim::history::detail {
+
+KeyModel::KeyModel(const History& history, Model model, std::span<const std::size_t> ops)
+    : etcd_(model == Model::etcd) {
+  values_.emplace_back();  // id 0: absent
+  ops_.reserve(ops.size());
+  for (const std::size_t index : ops) {
+    const Operation& op = history[index];
+    Compiled c;
+    c.known = op.outcome != Outcome::unknown;
+    c.revision = op.revision.value_or(-1);
+    c.mod_revision = op.mod_revision.value_or(-1);
+    auto id_of = [&](const std::optional<std::string>& text) {
+      return text ? intern_value(*text) : std::uint32_t{0};
+    };
+    switch (op.kind) {
+      case OpKind::get:
+        RAFTSIM_ASSERT(op.outcome == Outcome::ok, "only gets with outcome ok constrain the state");
+        c.action = Action::read;
+        c.value = id_of(op.value);
+        break;
+      case OpKind::put:
+        c.action = Action::write;
+        c.value = id_of(op.value);
+        break;
+      case OpKind::del:
+        c.action = Action::write;
+        c.value = 0;
+        break;
+      case OpKind::cas:
+        c.action = op.outcome == Outcome::ok     ? Action::cas_ok
+                   : op.outcome == Outcome::fail ? Action::cas_fail
+                                                 : Action::cas_maybe;
+        c.expect = id_of(op.expect);
+        c.value = id_of(op.value);
+        break;
+      case OpKind::append:
+        c.action = Action::append;
+        c.appended = op.value ? std::string_view(*op.value) : std::string_view();
+        break;
+    }
+    ops_.push_back(c);
+  }
+  if (etcd_) {
+    states_.push_back({0, 0});  // the initial state: absent, never modified
+    state_ids_.emplace(std::pair<std::uint32_t, std::int64_t>{0, 0}, 0);
+  }
+}
+
+std::uint32_t KeyModel::intern_value(std::string_view text) {
+  const auto [it, inserted] =
+      value_ids_.try_emplace(std::string(text), static_cast<std::uint32_t>(values_.size()));
+  if (inserted) values_.emplace_back(text);
+  return it->second;
+}
+
+std::uint32_t KeyModel::append(std::uint32_t value, std::uint32_t op) {
+  const std::uint64_t key = (std::uint64_t{value} << 32) | op;
+  const auto found = appends_.find(key);
+  if (found != appends_.end()) return found->second;
+  std::string text = values_[value];
+  text += ops_[op].appended;
+  const std::uint32_t next = intern_value(text);
+  appends_.emplace(key, next);
+  return next;
+}
+
+std::uint32_t KeyModel::intern_state(std::uint32_t value, std::int64_t mod_revision) {
+  const auto [it, inserted] =
+      state_ids_.try_emplace({value, mod_revision}, static_cast<std::uint32_t>(states_.size()));
+  if (inserted) states_.push_back({value, mod_revision});
+  return it->second;
+}
+
+// The etcd model: kv semantics on the value, plus revisions. A write that
+// returned ok with a header revision R created revision R, so the key's
+// previous mod revision is below R and its new one is R; any response with
+// header revision R was served at R or later, so the key's mod revision is at
+// most R; a get's mod_revision is the key's mod revision.
+std::uint32_t KeyModel::step_etcd(std::uint32_t state, std::uint32_t op) {
+  const std::uint64_t key = (std::uint64_t{state} << 32) | op;
+  const auto found = etcd_steps_.find(key);
+  if (found != etcd_steps_.end()) return found->second;
+
+  const Compiled& c = ops_[op];
+  const EtcdState current = states_[state];
+  const bool revision_known = current.mod_revision >= 0;
+  std::uint32_t next = kNoState;
+  auto write = [&](std::uint32_t value) {
+    if (!c.known || c.revision < 0) return intern_state(value, -1);
+    if (revision_known && current.mod_revision >= c.revision) return kNoState;
+    return intern_state(value, c.revision);
+  };
+  auto unchanged = [&] {
+    if (c.known && c.revision >= 0 && revision_known && current.mod_revision > c.revision) return kNoState;
+    return state;
+  };
+  switch (c.action) {
+    case Action::read:
+      if (current.value != c.value) break;
+      if (c.mod_revision >= 0 && c.value != 0 && revision_known && current.mod_revision != c.mod_revision)
+        break;
+      next = unchanged();
+      break;
+    case Action::write:
+      // Deleting an absent key changes nothing and creates no revision.
+      next = c.value == 0 && current.value == 0 ? unchanged() : write(c.value);
+      break;
+    case Action::cas_ok:
+      if (current.value == c.expect) next = write(c.value);
+      break;
+    case Action::cas_fail:
+      if (current.value != c.expect) next = unchanged();
+      break;
+    case Action::cas_maybe:
+      next = current.value == c.expect ? write(c.value) : state;
+      break;
+    case Action::append:
+      next = write(append(current.value, op));
+      break;
+  }
+  etcd_steps_.emplace(key, next);
+  return next;
+}
+
+std::string KeyModel::describe_state(std::uint32_t state) const {
+  if (state == kNoState) return "(impossible)";
+  const std::uint32_t value = etcd_ ? states_[state].value : state;
+  std::string text = value == 0 ? std::string("absent") : fmt::format("\"{}\"", values_[value]);
+  if (etcd_ && states_[state].mod_revision >= 0)
+    text += fmt::format(" (mod revision {})", states_[state].mod_revision);
+  return text;
+}
+
+}  // namespace raftsim::history::detail

@@ -1,0 +1,216 @@
+// Driving the Raft nodes: ticks, Ready handling, the disk, applying
+// committed entries to each node's KV store, crashes and restarts.
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "core/assert.hpp"
+#include "core/kv/codec.hpp"
+#include "sim/request_payload.hpp"
+#include "sim/simulation.hpp"
+
+namespace raftsim::sim {
+
+raft::Config Simulation::node_config(raft::NodeId id) const {
+  const scenario::ClusterSpec& cluster = scenario_.cluster;
+  raft::Config config;
+  config.id = id;
+  for (int n = 1; n <= cluster.nodes; ++n) config.voters.push_back(static_cast<raft::NodeId>(n));
+  config.election_ticks_min = static_cast<int>(cluster.election_timeout.min / cluster.tick);
+  config.election_ticks_max = static_cast<int>(cluster.election_timeout.max / cluster.tick);
+  config.heartbeat_ticks = static_cast<int>(cluster.heartbeat / cluster.tick);
+  config.prevote = cluster.prevote;
+  config.check_quorum = cluster.check_quorum;
+  config.read_mode = cluster.read_mode;
+  config.bugs = scenario_.bugs;
+  return config;
+}
+
+void Simulation::start_host(Host& host) {
+  host.node = std::make_unique<raft::Node>(node_config(host.id), host.disk.restore_state(), *host.timer_random);
+  host.up = true;
+  host.paused = false;
+  host.seen_role = host.node->role();
+  host.seen_term = host.node->term();
+  host.seen_commit = host.node->commit_index();
+  host.seen_established = false;
+  ++host.tick_generation;
+  // Nodes do not tick in lockstep: each starts at its own phase.
+  schedule_tick(host, uniform_int(*host.timer_random, 1, scenario_.cluster.tick));
+  drive(host);
+}
+
+void Simulation::crash_host(Host& host, bool lose_unsynced) {
+  host.up = false;
+  host.paused = false;
+  host.disk.crash(lose_unsynced);
+  host.node.reset();
+  host.store = kv::Store();
+  host.pending_writes.clear();
+  host.pending_reads.clear();
+  host.reads_waiting_apply.clear();
+  ++host.tick_generation;
+  host.seen_role = raft::Role::follower;
+  host.seen_established = false;
+}
+
+void Simulation::restart_host(Host& host) {
+  if (!host.disk.durable().snapshot_data.empty())
+    host.store = kv::Store::restore(host.disk.durable().snapshot_data);
+  start_host(host);
+}
+
+void Simulation::notice_changes(Host& host) {
+  const raft::Node& node = *host.node;
+  const Micros now = scheduler_.now();
+  if (node.term() != host.seen_term || node.role() != host.seen_role) {
+    trace_.mix(0x7e7e0000ULL | (std::uint64_t{host.id} << 32) | static_cast<std::uint64_t>(node.role()));
+    trace_.mix(node.term());
+    if (trace_.writing())
+      trace_event("role", fmt::format("\"node\":\"n{}\",\"role\":\"{}\",\"term\":{}", host.id,
+                                      raft::role_name(node.role()), node.term()));
+    if (node.role() == raft::Role::leader && (host.seen_role != raft::Role::leader || node.term() != host.seen_term)) {
+      safety_.on_leader(now, host.id, node.term(), node.log());
+      leaders_.push_back({node.term(), fmt::format("n{}", host.id), now});
+      ++metrics_.elections;
+      timeline(fmt::format("n{} elected leader of term {}", host.id, node.term()));
+      host.seen_established = false;
+    } else if (host.seen_role == raft::Role::leader && node.role() != raft::Role::leader) {
+      timeline(fmt::format("n{} steps down (term {})", host.id, node.term()));
+    }
+    host.seen_term = node.term();
+    host.seen_role = node.role();
+  }
+  if (node.commit_index() != host.seen_commit) {
+    RAFTSIM_ASSERT(node.commit_index() > host.seen_commit, "n{}: commit index went back from {} to {}", host.id,
+                   host.seen_commit, node.commit_index());
+    host.seen_commit = node.commit_index();
+    trace_.mix(0xc0c00000ULL ^ (std::uint64_t{host.id} << 40) ^ node.commit_index());
+    if (trace_.writing())
+      trace_event("commit", fmt::format("\"node\":\"n{}\",\"commit\":{}", host.id, node.commit_index()));
+    const auto side = reachable_from(host.id);
+    const auto majority = static_cast<std::size_t>(scenario_.cluster.nodes / 2 + 1);
+    if (node.commit_index() > safety_.max_commit() && side.size() < majority) {
+      // Cut off from a majority: only an entry already durable on a majority may commit.
+      const raft::Term term = node.log().term_at(node.commit_index()).value_or(0);
+      std::size_t durable = 0;
+      for (std::size_t id = 1; id < hosts_.size(); ++id) {
+        const DurableState& disk = hosts_[id].disk.durable();
+        const raft::LogIndex index = node.commit_index();
+        if (index > disk.snapshot_index && index <= disk.last_index() &&
+            disk.entries[index - disk.snapshot_index - 1].term == term)
+          ++durable;
+      }
+      safety_.on_commit(now, host.id, node.commit_index(), false, durable >= majority, describe(side));
+    } else {
+      safety_.on_commit(now, host.id, node.commit_index(), side.size() >= majority, true, describe(side));
+    }
+    if (options_.observe) observations_[host.id - 1].commits.emplace_back(now, node.commit_index());
+  }
+}
+
+void Simulation::drive(Host& host) {
+  raft::Node& node = *host.node;
+  while (node.has_ready()) {
+    const raft::Role role_before = host.seen_role;
+    const raft::Term term_before = host.seen_term;
+    node.take_ready(host.ready);
+    raft::Ready& ready = host.ready;
+    notice_changes(host);
+    if (node.role() == raft::Role::leader && !ready.entries.empty()) {
+      const bool new_leadership = role_before != raft::Role::leader || term_before != node.term();
+      if (!new_leadership)
+        safety_.on_leader_write(scheduler_.now(), host.id, node.term(), ready.entries.front().index,
+                                host.leader_last_written);
+      host.leader_last_written = ready.entries.back().index;
+    }
+    const bool durable_work = ready.hard_state.has_value() || !ready.entries.empty();
+    if (!durable_work && host.disk.idle()) {
+      // Nothing waits for the disk: the messages may leave now.
+      for (auto& message : ready.messages_after_persist) network_.send(std::move(message), scheduler_);
+    } else if (durable_work || !ready.messages_after_persist.empty()) {
+      WriteBatch batch;
+      batch.hard_state = ready.hard_state;
+      batch.entries = std::move(ready.entries);
+      batch.messages_after_persist = std::move(ready.messages_after_persist);
+      if (host.disk.write(std::move(batch))) start_fsync(host);
+    }
+    for (auto& message : ready.messages) network_.send(std::move(message), scheduler_);
+    apply_committed(host);
+    for (const raft::ReadState& read : ready.read_states) host.reads_waiting_apply.emplace_back(read.index, read.request_id);
+    for (std::uint64_t id : ready.dropped_reads) {
+      const auto it = host.pending_reads.find(id);
+      if (it == host.pending_reads.end()) continue;
+      const PendingRequest request = it->second;
+      host.pending_reads.erase(it);
+      client_respond(request, history::Outcome::fail, std::nullopt, 0, false);
+    }
+    serve_reads(host);
+  }
+  node.check_invariants();
+}
+
+void Simulation::start_fsync(Host& host) {
+  host.disk.start_sync();
+  ++metrics_.fsyncs;
+  const Micros latency = uniform_int(disk_random_, scenario_.disk.fsync.min, scenario_.disk.fsync.max);
+  scheduler_.schedule_after(latency, EventKind::disk_synced, host.id, 0, host.disk.incarnation());
+}
+
+void Simulation::on_synced(Host& host, std::uint64_t incarnation) {
+  if (!host.up || incarnation != host.disk.incarnation()) return;  // the crash came first
+  if (host.paused) {
+    // A frozen process learns of the completed fsync only when it resumes.
+    scheduler_.schedule(host.paused_until, EventKind::disk_synced, host.id, 0, incarnation);
+    return;
+  }
+  std::vector<WriteBatch> durable;
+  const bool more = host.disk.complete_sync(durable);
+  if (more) start_fsync(host);
+  for (auto& batch : durable) {
+    for (auto& message : batch.messages_after_persist) network_.send(std::move(message), scheduler_);
+    if (!batch.entries.empty()) host.node->persisted(batch.entries.back().index, batch.entries.back().term);
+  }
+  drive(host);
+}
+
+void Simulation::apply_committed(Host& host) {
+  for (const raft::Entry& entry : host.ready.committed) {
+    safety_.on_apply(scheduler_.now(), host.id, entry);
+    if (entry.type != raft::EntryType::normal || !entry.data) continue;
+    const RequestPayload payload = decode_payload(*entry.data);
+    const kv::Response response = host.store.apply(payload.request);
+    const auto it = host.pending_writes.find(payload.request_id);
+    if (it == host.pending_writes.end()) continue;
+    const PendingRequest request = it->second;
+    host.pending_writes.erase(it);
+    const ClientOutcome outcome = outcome_of(response);
+    client_respond(request, outcome.outcome, outcome.value, outcome.revision);
+  }
+}
+
+void Simulation::serve_reads(Host& host) {
+  if (host.reads_waiting_apply.empty()) return;
+  const raft::LogIndex applied = host.node->applied_index();
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < host.reads_waiting_apply.size(); ++i) {
+    const auto [index, id] = host.reads_waiting_apply[i];
+    if (index > applied) {
+      host.reads_waiting_apply[kept++] = host.reads_waiting_apply[i];
+      continue;
+    }
+    const auto it = host.pending_reads.find(id);
+    if (it == host.pending_reads.end()) continue;
+    const PendingRequest request = it->second;
+    host.pending_reads.erase(it);
+    const ClientState& client = clients_[request.client];
+    if (client.sequence != request.sequence || !client.waiting) continue;  // the client gave up
+    kv::RangeRequest range;
+    range.key = history_[client.history_index].key;
+    const ClientOutcome outcome = outcome_of(host.store.apply(kv::Request{range}));
+    client_respond(request, outcome.outcome, outcome.value, outcome.revision);
+  }
+  host.reads_waiting_apply.resize(kept);
+}
+
+}  // namespace raftsim::sim

@@ -1,0 +1,81 @@
+#include "sim/network.hpp"
+
+#include <algorithm>
+
+namespace raftsim::sim {
+
+Network::Network(const scenario::NetworkSpec& spec, int nodes, std::uint64_t seed)
+    : spec_(spec),
+      nodes_(nodes),
+      random_(make_stream(seed, Stream::network)),
+      cut_(static_cast<std::size_t>(nodes + 1) * static_cast<std::size_t>(nodes + 1), 0),
+      last_delivery_(cut_.size(), 0) {
+  pool_.reserve(256);
+}
+
+Micros Network::draw_latency() {
+  if (chance(random_, spec_.tail_probability))
+    return uniform_int(random_, spec_.tail_latency.min, spec_.tail_latency.max);
+  return uniform_int(random_, spec_.latency.min, spec_.latency.max);
+}
+
+std::uint32_t Network::allocate(raft::Message&& message) {
+  if (!free_slots_.empty()) {
+    const std::uint32_t slot = free_slots_.back();
+    free_slots_.pop_back();
+    pool_[slot] = std::move(message);
+    return slot;
+  }
+  pool_.push_back(std::move(message));
+  return static_cast<std::uint32_t>(pool_.size() - 1);
+}
+
+void Network::schedule_delivery(std::uint32_t slot, raft::NodeId from, raft::NodeId to, Scheduler& scheduler) {
+  Micros at = scheduler.now() + draw_latency();
+  if (spec_.fifo) {
+    // TCP keeps order per link: never deliver before an earlier message on
+    // the same link (equal times keep send order through the event sequence).
+    Micros& last = last_delivery_[index(from, to)];
+    at = std::max(at, last);
+    last = at;
+  }
+  scheduler.schedule(at, EventKind::deliver, slot);
+}
+
+void Network::send(raft::Message&& message, Scheduler& scheduler) {
+  ++metrics_.sent;
+  const raft::NodeId from = message.from, to = message.to;
+  if (!link_up(from, to) || chance(random_, spec_.drop)) {
+    ++metrics_.dropped;
+    return;
+  }
+  const bool duplicate = chance(random_, spec_.duplicate);
+  if (duplicate) {
+    ++metrics_.duplicated;
+    raft::Message copy = message;
+    schedule_delivery(allocate(std::move(copy)), from, to, scheduler);
+  }
+  schedule_delivery(allocate(std::move(message)), from, to, scheduler);
+}
+
+raft::Message Network::take(std::uint32_t slot) {
+  raft::Message message = std::move(pool_[slot]);
+  pool_[slot].entries.clear();
+  free_slots_.push_back(slot);
+  return message;
+}
+
+void Network::heal_all() { std::fill(cut_.begin(), cut_.end(), 0); }
+
+bool Network::any_cut() const { return std::any_of(cut_.begin(), cut_.end(), [](std::uint8_t c) { return c != 0; }); }
+
+void Network::change(const scenario::NetworkChange& change) {
+  if (change.latency) spec_.latency = *change.latency;
+  if (change.drop) spec_.drop = *change.drop;
+  if (change.duplicate) spec_.duplicate = *change.duplicate;
+  if (change.fifo) spec_.fifo = *change.fifo;
+  if (change.tail_probability) spec_.tail_probability = *change.tail_probability;
+  if (change.tail_latency) spec_.tail_latency = *change.tail_latency;
+}
+
+}  // namespace raftsim::sim

@@ -1,0 +1,69 @@
+#pragma once
+// The simulated network between nodes: per-message latency (with an
+// occasional slow tail), loss, duplication, per-link FIFO order as over TCP
+// (or reordering), and link cuts for partitions. Messages in flight live in a
+// pool; events carry only the slot number, so delivering a message copies
+// nothing but the event.
+#include <cstdint>
+#include <vector>
+
+#include "core/raft/message.hpp"
+#include "sim/random.hpp"
+#include "sim/scenario/scenario.hpp"
+#include "sim/scheduler.hpp"
+
+namespace raftsim::sim {
+
+struct NetworkMetrics {
+  std::uint64_t sent = 0;
+  std::uint64_t delivered = 0;
+  std::uint64_t dropped = 0;     // lost at random, or on a cut link
+  std::uint64_t duplicated = 0;
+};
+
+class Network {
+ public:
+  Network(const scenario::NetworkSpec& spec, int nodes, std::uint64_t seed);
+
+  // Sends a message: it is lost, or scheduled for delivery (perhaps twice).
+  void send(raft::Message&& message, Scheduler& scheduler);
+
+  // The message in `slot`, moved out; the slot is free again.
+  raft::Message take(std::uint32_t slot);
+  const raft::Message& peek(std::uint32_t slot) const { return pool_[slot]; }
+
+  // Link state. A cut link loses what is sent on it and what is in flight on it.
+  bool link_up(raft::NodeId from, raft::NodeId to) const { return !cut_[index(from, to)]; }
+  void cut(raft::NodeId from, raft::NodeId to) { cut_[index(from, to)] = 1; }
+  void heal_all();
+  bool any_cut() const;
+
+  void change(const scenario::NetworkChange& change);
+  const scenario::NetworkSpec& spec() const { return spec_; }
+
+  // A latency drawn from the current distribution (also used for client links).
+  Micros draw_latency();
+
+  void count_drop() { ++metrics_.dropped; }
+  void count_delivered() { ++metrics_.delivered; }
+  const NetworkMetrics& metrics() const { return metrics_; }
+  int nodes() const { return nodes_; }
+
+ private:
+  std::size_t index(raft::NodeId from, raft::NodeId to) const {
+    return static_cast<std::size_t>(from) * static_cast<std::size_t>(nodes_ + 1) + to;
+  }
+  void schedule_delivery(std::uint32_t slot, raft::NodeId from, raft::NodeId to, Scheduler& scheduler);
+  std::uint32_t allocate(raft::Message&& message);
+
+  scenario::NetworkSpec spec_;
+  int nodes_;
+  Xoshiro256 random_;
+  std::vector<std::uint8_t> cut_;           // [from][to]
+  std::vector<Micros> last_delivery_;       // [from][to], for FIFO
+  std::vector<raft::Message> pool_;
+  std::vector<std::uint32_t> free_slots_;
+  NetworkMetrics metrics_;
+};
+
+}  // namespace raftsim::sim

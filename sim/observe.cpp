@@ -1,0 +1,349 @@
+// Judging the run: expectations evaluated at their times, the checks that
+// are decided at the end (durability, linearizability, liveness), and the
+// summary of CONTRACT §8.
+#include <algorithm>
+#include <cstring>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "core/assert.hpp"
+#include "sim/request_payload.hpp"
+#include "sim/simulation.hpp"
+
+namespace raftsim::sim {
+
+namespace {
+constexpr std::size_t kLiveness = SIZE_MAX;
+
+std::string seconds(Micros us) { return fmt::format("{:.3f}s", static_cast<double>(us) / 1e6); }
+
+std::uint64_t fingerprint(const raft::Entry& entry) {
+  std::uint64_t hash = entry.term * 0x9e3779b97f4a7c15ULL ^ entry.index;
+  if (entry.data)
+    for (unsigned char ch : *entry.data) hash = (hash ^ ch) * 0x100000001b3ULL;
+  return hash;
+}
+}  // namespace
+
+std::vector<raft::NodeId> Simulation::reachable_from(raft::NodeId start) const {
+  // The node's side: everything it reaches over links that work both ways.
+  std::vector<raft::NodeId> side{start};
+  for (std::size_t i = 0; i < side.size(); ++i) {
+    for (std::size_t id = 1; id < hosts_.size(); ++id) {
+      const auto other = static_cast<raft::NodeId>(id);
+      if (std::find(side.begin(), side.end(), other) != side.end()) continue;
+      if (network_.link_up(side[i], other) && network_.link_up(other, side[i])) side.push_back(other);
+    }
+  }
+  std::sort(side.begin(), side.end());
+  return side;
+}
+
+bool Simulation::leader_serving() const {
+  // A leader that is live, has committed an entry of its own term, and can
+  // reach a majority: it can take writes.
+  for (std::size_t id = 1; id < hosts_.size(); ++id) {
+    const Host& host = hosts_[id];
+    if (!host_live(host) || host.node->role() != raft::Role::leader) continue;
+    const raft::Node& node = *host.node;
+    if (node.log().term_at(node.commit_index()) != node.term()) continue;
+    if (reachable_from(host.id).size() >= static_cast<std::size_t>(scenario_.cluster.nodes / 2 + 1)) return true;
+  }
+  return false;
+}
+
+void Simulation::schedule_observations() {
+  const scenario::ClusterSpec& cluster = scenario_.cluster;
+  expectation_states_.resize(scenario_.expect.size());
+  const auto at = [&](Micros time, std::size_t expectation, int phase) {
+    observations_due_.push_back({expectation, phase});
+    scheduler_.schedule(std::clamp<Micros>(time, 0, scenario_.duration), EventKind::observe,
+                        static_cast<std::uint32_t>(observations_due_.size() - 1));
+  };
+  for (std::size_t i = 0; i < scenario_.expect.size(); ++i) {
+    const scenario::Expectation& e = scenario_.expect[i];
+    switch (e.kind) {
+      case scenario::Expectation::Kind::no_commit:
+        at(e.during.min, i, 0);
+        at(e.during.max, i, 1);
+        break;
+      case scenario::Expectation::Kind::leader: {
+        // Sampled: a serving leader at any sample in [after, after + within].
+        const Micros period = std::max<Micros>(cluster.tick, e.within / 1000);
+        int phase = 0;
+        for (Micros t = e.after; t <= e.after + e.within && t <= scenario_.duration; t += period) at(t, i, phase++);
+        break;
+      }
+      case scenario::Expectation::Kind::converged: {
+        at(e.by - convergence_allowance(), i, 0);
+        at(e.by, i, 1);
+        break;
+      }
+      case scenario::Expectation::Kind::available:
+      case scenario::Expectation::Kind::violation: break;
+    }
+  }
+  // Liveness: judged one bound after the last fault.
+  liveness_bound_us_ = 3 * cluster.election_timeout.max + 2 * cluster.heartbeat;
+  Micros last_fault = 0;
+  for (const auto& fault : scenario_.faults) last_fault = std::max(last_fault, fault.at);
+  if (last_fault + liveness_bound_us_ <= scenario_.duration) at(last_fault + liveness_bound_us_, kLiveness, 0);
+}
+
+Micros Simulation::convergence_allowance() const {
+  // How far a healthy follower may lag: heartbeats, round trips and fsyncs.
+  return 2 * scenario_.cluster.heartbeat + 4 * scenario_.network.latency.max + 2 * scenario_.disk.fsync.max;
+}
+
+void Simulation::observe(std::uint32_t index) {
+  const Observation observation = observations_due_[index];
+  const Micros now = scheduler_.now();
+  if (observation.expectation == kLiveness) {
+    const bool healthy = !network_.any_cut() &&
+                         std::all_of(hosts_.begin() + 1, hosts_.end(), [](const Host& h) { return h.up && !h.paused; });
+    if (!healthy) {
+      liveness_detail_ = "not judged: a fault was still in force after the last fault's time";
+      return;
+    }
+    if (!leader_serving()) {
+      liveness_detail_ = fmt::format("no leader serving at {} ({} after the last fault at {})", seconds(now),
+                                     seconds(liveness_bound_us_), seconds(last_fault_us_));
+      liveness_target_ = std::nullopt;
+      return;
+    }
+    raft::LogIndex target = 0;
+    for (std::size_t id = 1; id < hosts_.size(); ++id)
+      if (hosts_[id].up && hosts_[id].node->role() == raft::Role::leader)
+        target = std::max(target, hosts_[id].node->commit_index());
+    liveness_target_ = target;
+    return;
+  }
+  const scenario::Expectation& e = scenario_.expect[observation.expectation];
+  ExpectationState& state = expectation_states_[observation.expectation];
+  switch (e.kind) {
+    case scenario::Expectation::Kind::no_commit: {
+      // "Nothing new": no index beyond the highest one committed anywhere
+      // when the window opened. Learning of an older commit is not new.
+      if (observation.phase == 0) {
+        state.nodes = resolve(e.nodes);
+        state.target = safety_.max_commit();
+        return;
+      }
+      state.decided = true;
+      state.ok = true;
+      for (raft::NodeId id : state.nodes) {
+        const Host& host = hosts_[id];
+        const raft::LogIndex end = host.up ? host.node->commit_index() : 0;
+        if (end > state.target) {
+          state.ok = false;
+          state.detail += fmt::format("{}n{} committed up to {}", state.detail.empty() ? "" : "; ", host.id, end);
+        }
+      }
+      state.detail = state.ok ? fmt::format("nothing committed beyond index {}, the highest at {}", state.target,
+                                            seconds(e.during.min))
+                              : fmt::format("{}, beyond index {} (the highest at {})", state.detail, state.target,
+                                            seconds(e.during.min));
+      return;
+    }
+    case scenario::Expectation::Kind::leader:
+      if (state.decided) return;
+      if (leader_serving()) {
+        state.decided = state.ok = true;
+        state.detail = fmt::format("a leader was serving at {}", seconds(now));
+      } else {
+        state.detail = fmt::format("no leader that could commit at any time from {} to {}", seconds(e.after),
+                                   seconds(e.after + e.within));
+      }
+      return;
+    case scenario::Expectation::Kind::converged: {
+      if (observation.phase == 0) {
+        state.target = 0;
+        for (std::size_t id = 1; id < hosts_.size(); ++id)
+          if (host_live(hosts_[id])) state.target = std::max(state.target, hosts_[id].node->commit_index());
+        return;
+      }
+      state.decided = true;
+      state.ok = true;
+      std::string lagging;
+      for (std::size_t id = 1; id < hosts_.size(); ++id) {
+        const Host& host = hosts_[id];
+        if (!host_live(host)) continue;
+        if (host.node->applied_index() < state.target) {
+          state.ok = false;
+          lagging += fmt::format("{}n{} applied {}", lagging.empty() ? "" : ", ", host.id, host.node->applied_index());
+        }
+      }
+      state.detail = state.ok ? fmt::format("every live node applied index {} or more", state.target)
+                              : fmt::format("{} < {} (committed {} earlier)", lagging, state.target,
+                                            seconds(convergence_allowance()));
+      return;
+    }
+    default: return;
+  }
+}
+
+void Simulation::finish_checks(RunResult& result, const history::History& executed) {
+  // One last full comparison of the logs.
+  std::vector<std::pair<raft::NodeId, const raft::RaftLog*>> logs;
+  for (std::size_t id = 1; id < hosts_.size(); ++id)
+    if (hosts_[id].up) logs.emplace_back(hosts_[id].id, &hosts_[id].node->log());
+  safety_.check_log_matching(scheduler_.now(), logs);
+
+  for (const std::string& name : scenario_.checks) {
+    CheckVerdict verdict;
+    verdict.name = name;
+    if (const auto it = safety_.violations().find(name); it != safety_.violations().end()) {
+      verdict.ok = false;
+      verdict.detail = fmt::format("at {}: {}", seconds(it->second.time_us), it->second.detail);
+    } else if (name == "durability") {
+      // Every write acknowledged to a client is in the final committed log.
+      const Host* best = nullptr;
+      for (std::size_t id = 1; id < hosts_.size(); ++id)
+        if (hosts_[id].up && (best == nullptr || hosts_[id].node->commit_index() > best->node->commit_index()))
+          best = &hosts_[id];
+      if (best == nullptr) {
+        verdict.judged = false;
+        verdict.detail = "not judged: no node was up at the end";
+      } else {
+        std::set<std::uint64_t> committed;
+        const raft::RaftLog& log = best->node->log();
+        for (raft::LogIndex i = log.first_index(); i <= best->node->commit_index(); ++i) {
+          const raft::Entry& entry = log.at(i);
+          if (entry.type == raft::EntryType::normal && entry.data) committed.insert(decode_payload(*entry.data).request_id);
+        }
+        std::size_t acknowledged = 0;
+        // A client's n-th operation has sequence number n, hence its request id.
+        std::vector<std::uint64_t> sequence(clients_.size(), 0);
+        for (const auto& op : history_) {
+          const std::uint64_t seq = ++sequence[static_cast<std::size_t>(op.client)];
+          if (op.outcome != history::Outcome::ok || op.kind == history::OpKind::get) continue;
+          ++acknowledged;
+          if (!committed.count(request_id(static_cast<std::uint32_t>(op.client), seq))) {
+            verdict.ok = false;
+            verdict.detail = fmt::format("acknowledged write lost: c{} {} {} (returned at {}) is not in n{}'s committed log",
+                                         op.client, op.kind == history::OpKind::del ? "delete" : "put", op.key,
+                                         seconds(op.return_us.value_or(0)), best->id);
+            break;
+          }
+        }
+        if (verdict.ok) verdict.detail = fmt::format("{} acknowledged writes all committed", acknowledged);
+      }
+    } else if (name == "linearizability") {
+      const history::CheckResult check = history::check(executed, history::Model::kv);
+      verdict.ops = check.ops;
+      verdict.ok = check.verdict == history::Verdict::linearizable;
+      if (!verdict.ok) verdict.detail = check.explanation + "\n" + history::format_witness_table(executed, check);
+    } else if (name == "watch") {
+      verdict.judged = false;
+      verdict.detail = "not judged: the workload runs no watchers yet";
+    } else if (name == "liveness") {
+      if (!liveness_target_ && liveness_detail_.empty()) {
+        verdict.judged = false;
+        verdict.detail = fmt::format("not judged: the run ends less than {} after the last fault", seconds(liveness_bound_us_));
+      } else if (!liveness_target_) {
+        verdict.ok = liveness_detail_.rfind("not judged", 0) == 0;
+        verdict.judged = !verdict.ok ? true : false;
+        verdict.detail = liveness_detail_;
+      } else {
+        for (std::size_t id = 1; id < hosts_.size(); ++id) {
+          const Host& host = hosts_[id];
+          if (host.up && host.node->applied_index() < *liveness_target_) {
+            verdict.ok = false;
+            verdict.detail = fmt::format("n{} applied only {} of {} by the end", host.id, host.node->applied_index(),
+                                         *liveness_target_);
+            break;
+          }
+        }
+        if (verdict.ok) verdict.detail = fmt::format("a leader served within {} of the last fault; all nodes reached index {}",
+                                                     seconds(liveness_bound_us_), *liveness_target_);
+      }
+    }
+    result.checks.push_back(std::move(verdict));
+  }
+}
+
+void Simulation::evaluate_expectations(RunResult& result, const history::History& history) {
+  std::vector<std::string> expected_violations;
+  for (std::size_t i = 0; i < scenario_.expect.size(); ++i) {
+    const scenario::Expectation& e = scenario_.expect[i];
+    ExpectationState& state = expectation_states_[i];
+    ExpectationResult out;
+    out.text = e.text();
+    switch (e.kind) {
+      case scenario::Expectation::Kind::available: {
+        std::size_t total = 0, ok = 0;
+        for (const auto& op : history) {
+          if (op.call_us < e.during.min || op.call_us > e.during.max) continue;
+          ++total;
+          if (op.outcome == history::Outcome::ok) ++ok;
+        }
+        const double fraction = total == 0 ? 0.0 : static_cast<double>(ok) / static_cast<double>(total);
+        out.ok = e.min ? fraction >= *e.min : fraction <= *e.max;
+        out.detail = fmt::format("{} of {} operations succeeded ({:.3f})", ok, total, fraction);
+        break;
+      }
+      case scenario::Expectation::Kind::violation: {
+        expected_violations.push_back(e.check);
+        const auto it = std::find_if(result.checks.begin(), result.checks.end(),
+                                     [&](const CheckVerdict& c) { return c.name == e.check; });
+        out.ok = it != result.checks.end() && !it->ok;
+        out.detail = it == result.checks.end() ? "the check is not enabled"
+                     : out.ok                  ? "the check failed, as expected"
+                                               : "the check passed, but a violation was expected";
+        break;
+      }
+      default:
+        out.ok = state.decided && state.ok;
+        out.detail = state.detail.empty() ? "not reached before the end of the run" : state.detail;
+        break;
+    }
+    result.expectations.push_back(std::move(out));
+  }
+  result.pass = true;
+  for (const auto& check : result.checks)
+    if (!check.ok && std::find(expected_violations.begin(), expected_violations.end(), check.name) == expected_violations.end())
+      result.pass = false;
+  for (const auto& expectation : result.expectations)
+    if (!expectation.ok) result.pass = false;
+}
+
+void Simulation::summarise(RunResult& result) {
+  for (const auto& op : history_) {
+    if (op.outcome == history::Outcome::ok) ++metrics_.ops_ok;
+    else if (op.outcome == history::Outcome::fail) ++metrics_.ops_failed;
+    else ++metrics_.ops_unknown;
+  }
+  metrics_.messages_sent = network_.metrics().sent;
+  metrics_.messages_dropped = network_.metrics().dropped;
+  metrics_.messages_duplicated = network_.metrics().duplicated;
+  metrics_.commit_index = safety_.max_commit();
+  result.metrics = metrics_;
+  result.leaders = leaders_;
+  result.timeline = timeline_;
+  for (std::size_t id = 1; id < hosts_.size(); ++id) {
+    const Host& host = hosts_[id];
+    NodeSummary node;
+    node.name = fmt::format("n{}", host.id);
+    node.up = host.up;
+    if (host.up) {
+      node.role = raft::role_name(host.node->role());
+      node.term = host.node->term();
+      node.commit_index = host.node->commit_index();
+      node.applied_index = host.node->applied_index();
+    } else {
+      node.role = "crashed";
+      node.term = host.disk.durable().hard_state.term;
+      node.commit_index = host.disk.durable().hard_state.commit;
+    }
+    result.nodes.push_back(node);
+    if (options_.observe && host.up) {
+      const raft::RaftLog& log = host.node->log();
+      auto& committed = observations_[id - 1].committed_log;
+      for (raft::LogIndex i = log.first_index(); i <= host.node->commit_index(); ++i) committed.push_back(fingerprint(log.at(i)));
+    }
+  }
+  result.observations = std::move(observations_);
+}
+
+}  // namespace raftsim::sim

@@ -1,0 +1,45 @@
+#pragma once
+// What a client's request looks like inside a Raft entry, and what its KV
+// response means to the client: the bridge between the workload's
+// operations (history) and etcd's requests (core/kv).
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/kv/request.hpp"
+#include "sim/history/history.hpp"
+
+namespace raftsim::sim {
+
+// Entry payload: an 8-byte request id (client << 32 | sequence), then the
+// encoded KV request. The id lets the node that took the request answer the
+// client when the entry applies there.
+struct RequestPayload {
+  std::uint64_t request_id = 0;
+  kv::Request request;
+};
+
+inline std::uint64_t request_id(std::uint32_t client, std::uint64_t sequence) {
+  return (std::uint64_t{client} << 32) | (sequence & 0xffffffffULL);
+}
+
+std::shared_ptr<const std::string> encode_payload(std::uint64_t request_id, const kv::Request& request);
+RequestPayload decode_payload(const std::string& bytes);
+
+// The etcd request that carries a workload operation: put, delete, a get
+// (range of one key), or a CAS as a txn comparing the value (or, for an
+// absent key, version 0) and putting on success.
+kv::Request make_request(const history::Operation& operation);
+
+struct ClientOutcome {
+  history::Outcome outcome = history::Outcome::ok;
+  std::optional<std::string> value;  // a get's value; nullopt when absent
+  std::int64_t revision = 0;         // the response header's revision
+};
+
+// What a KV response means for the client: an error or a failed compare is
+// a definite failure; anything else succeeded.
+ClientOutcome outcome_of(const kv::Response& response);
+
+}  // namespace raftsim::sim

@@ -1,0 +1,25 @@
+#pragma once
+// The simulator's front door: run one scenario to completion.
+#include <string>
+
+#include "sim/history/history.hpp"
+#include "sim/run_result.hpp"
+#include "sim/scenario/scenario.hpp"
+
+namespace raftsim::sim {
+
+struct RunOptions {
+  std::string trace_path;    // --trace: every event as JSON lines
+  std::string history_path;  // --history: the client history in jsonl (CONTRACT §5)
+  bool observe = false;      // fill RunResult::observations
+};
+
+// Runs `scenario` deterministically: the same scenario and seed give the same
+// result and trace hash. Throws AssertionFailure on a broken internal
+// invariant (the CLI adds seed and scenario, exit 3).
+RunResult run_scenario(const scenario::Scenario& scenario, const RunOptions& options = {});
+
+// The same, also handing back the client history (for tests and tools).
+RunResult run_scenario(const scenario::Scenario& scenario, const RunOptions& options, history::History* history);
+
+}  // namespace raftsim::sim

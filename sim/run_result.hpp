@@ -1,0 +1,81 @@
+#pragma once
+// What one simulated run produced (CONTRACT §8): verdicts, metrics, leaders,
+// the final state of every node and a timeline of what happened.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace raftsim::sim {
+
+struct TimelineEntry {
+  std::int64_t time_us = 0;
+  std::string text;
+};
+
+struct LeaderRecord {
+  std::uint64_t term = 0;
+  std::string node;
+  std::int64_t elected_us = 0;
+};
+
+struct CheckVerdict {
+  std::string name;
+  bool ok = true;
+  std::string detail;                // what broke, when, where; or why the check had nothing to judge
+  std::optional<std::size_t> ops;    // operations judged (linearizability)
+  bool judged = true;                // false when the run gave the check nothing to look at
+};
+
+struct ExpectationResult {
+  std::string text;
+  bool ok = true;
+  std::string detail;
+};
+
+struct NodeSummary {
+  std::string name;
+  std::string role;
+  std::uint64_t term = 0;
+  std::uint64_t commit_index = 0;
+  std::uint64_t applied_index = 0;
+  bool up = true;
+};
+
+struct RunMetrics {
+  std::uint64_t ops_ok = 0;
+  std::uint64_t ops_failed = 0;
+  std::uint64_t ops_unknown = 0;
+  std::uint64_t elections = 0;
+  std::uint64_t messages_sent = 0;
+  std::uint64_t messages_dropped = 0;
+  std::uint64_t messages_duplicated = 0;
+  std::uint64_t commit_index = 0;
+  std::uint64_t fsyncs = 0;
+};
+
+// Fine-grained observations for tests, filled when RunOptions::observe is set.
+struct NodeObservations {
+  std::vector<std::pair<std::int64_t, std::uint64_t>> commits;  // (time, commit index) at every change
+  std::vector<std::uint64_t> committed_log;  // a fingerprint (term, payload) of each committed entry, at the end
+};
+
+struct RunResult {
+  std::string scenario;
+  std::uint64_t seed = 0;
+  std::uint64_t trace_hash = 0;
+  std::int64_t simulated_us = 0;
+  std::uint64_t events = 0;
+  bool pass = true;
+  std::vector<std::string> bugs;
+  std::vector<CheckVerdict> checks;
+  std::vector<ExpectationResult> expectations;
+  RunMetrics metrics;
+  std::vector<LeaderRecord> leaders;
+  std::vector<NodeSummary> nodes;
+  std::vector<TimelineEntry> timeline;
+  std::vector<NodeObservations> observations;  // index 0 is n1
+  std::string trace_hash_hex() const;
+};
+
+}  // namespace raftsim::sim

@@ -1,0 +1,17 @@
+#pragma once
+// Loads and validates scenario files (CONTRACT §3). Validation is complete
+// before anything runs: a returned Scenario is runnable.
+#include <string>
+
+#include "sim/scenario/scenario.hpp"
+
+namespace raftsim::scenario {
+
+// Throws raftsim::InputError naming file, line, column, key and what was expected.
+Scenario load_scenario_file(const std::string& path);
+Scenario parse_scenario(const std::string& text, const std::string& source_name);
+
+// The built-in quickstart (scenarios/quickstart.yaml, compiled in).
+Scenario quickstart_scenario();
+
+}  // namespace raftsim::scenario

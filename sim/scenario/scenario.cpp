@@ -1,0 +1,54 @@
+#include "sim/scenario/scenario.hpp"
+
+#include <fmt/format.h>
+
+namespace raftsim::scenario {
+
+std::string NodeSelector::text() const {
+  switch (kind) {
+    case Kind::node: return fmt::format("n{}", node);
+    case Kind::leader: return "leader";
+    case Kind::follower: return "follower";
+    case Kind::any: return "any";
+    case Kind::crashed: return "crashed";
+    case Kind::majority: return "majority";
+    case Kind::minority: return "minority";
+  }
+  return "?";
+}
+
+static std::string format_duration(Micros us) {
+  if (us % 1'000'000 == 0) return fmt::format("{}s", us / 1'000'000);
+  if (us % 1'000 == 0) return fmt::format("{}ms", us / 1'000);
+  return fmt::format("{}us", us);
+}
+
+std::string Expectation::text() const {
+  std::string nodes_text;
+  for (const auto& node : nodes) nodes_text += fmt::format("{}{}", nodes_text.empty() ? "" : ",", node.text());
+  switch (kind) {
+    case Kind::no_commit:
+      return fmt::format("no_commit {} during {}..{}", nodes_text, format_duration(during.min),
+                         format_duration(during.max));
+    case Kind::leader:
+      return fmt::format("leader within {} after {}", format_duration(within), format_duration(after));
+    case Kind::converged: return fmt::format("converged by {}", format_duration(by));
+    case Kind::available: {
+      std::string bound = min ? fmt::format("min {}", *min) : fmt::format("max {}", max.value_or(1.0));
+      return fmt::format("available during {}..{} {}", format_duration(during.min), format_duration(during.max),
+                         bound);
+    }
+    case Kind::violation: return fmt::format("violation {}", check);
+  }
+  return "?";
+}
+
+const std::vector<std::string>& all_check_names() {
+  static const std::vector<std::string> names = {
+      "election_safety", "leader_append_only", "log_matching", "leader_completeness", "state_machine_safety",
+      "durability",      "minority_no_commit", "linearizability", "watch",             "liveness",
+  };
+  return names;
+}
+
+}  // namespace raftsim::scenario

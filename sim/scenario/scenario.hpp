@@ -1,0 +1,157 @@
+#pragma once
+// A scenario, as loaded from YAML (CONTRACT §3) and validated. Every field
+// has its default here except `duration_us`, which the loader requires.
+// Times are virtual microseconds.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/random.hpp"
+#include "core/raft/bugs.hpp"
+#include "core/raft/config.hpp"
+
+namespace raftsim::scenario {
+
+using Micros = std::int64_t;
+
+struct TimeRange {
+  Micros min = 0;
+  Micros max = 0;
+};
+
+// Where a scenario element came from, for messages about it.
+struct SourceMark {
+  int line = 0;    // 1-based; 0 when built in code
+  int column = 0;
+};
+
+struct ClusterSpec {
+  int nodes = 5;
+  TimeRange election_timeout{1'000'000, 2'000'000};
+  Micros heartbeat = 100'000;
+  Micros tick = 10'000;  // the length of one Raft tick on a node's clock
+  bool prevote = true;
+  bool check_quorum = true;
+  raft::ReadMode read_mode = raft::ReadMode::read_index;
+  std::int64_t snapshot_every = 10'000;
+};
+
+struct NetworkSpec {
+  TimeRange latency{1'000, 5'000};
+  Probability tail_probability = Probability::from_double(0.01);
+  TimeRange tail_latency{50'000, 500'000};
+  Probability drop;
+  Probability duplicate;
+  bool fifo = true;
+};
+
+struct DiskSpec {
+  TimeRange fsync{1'000, 10'000};
+};
+
+struct OpWeights {
+  int get = 40;
+  int put = 40;
+  int del = 5;
+  int cas = 15;
+  int total() const { return get + put + del + cas; }
+};
+
+struct WorkloadSpec {
+  int clients = 5;
+  TimeRange think{0, 20'000};
+  int keys = 8;
+  OpWeights ops;
+  Micros timeout = 1'000'000;
+  int watchers = 2;
+  std::optional<Micros> stop;  // no new operations from then on (a quiet end, for convergence)
+};
+
+// A node selector (CONTRACT §3): a name or a role resolved when the fault fires.
+struct NodeSelector {
+  enum class Kind : std::uint8_t { node, leader, follower, any, crashed, majority, minority };
+  Kind kind = Kind::node;
+  int node = 0;  // for Kind::node: 1-based
+  std::string text() const;
+};
+
+// A list of nodes: explicit selectors (each may expand to several nodes).
+using NodeList = std::vector<NodeSelector>;
+
+enum class NamedPartition : std::uint8_t { random_halves, majority_ring, bridge, isolate_leader };
+
+struct NetworkChange {
+  std::optional<TimeRange> latency;
+  std::optional<Probability> drop;
+  std::optional<Probability> duplicate;
+  std::optional<bool> fifo;
+  std::optional<Probability> tail_probability;
+  std::optional<TimeRange> tail_latency;
+};
+
+struct Fault {
+  enum class Kind : std::uint8_t {
+    partition_groups,   // groups: nodes not listed keep their links
+    partition_one_way,  // from -> to links cut
+    partition_named,
+    heal,
+    crash,
+    restart,
+    isolate,
+    pause,
+    clock_skew,
+    clock_drift,
+    network,
+    transfer,
+  };
+  Kind kind = Kind::heal;
+  Micros at = 0;
+  SourceMark mark;
+  std::vector<NodeList> groups;  // partition_groups
+  NodeList from, to;             // partition_one_way
+  NamedPartition named = NamedPartition::random_halves;
+  NodeSelector node;             // crash, restart, isolate, pause, clock, transfer target
+  bool lose_unsynced = true;     // crash
+  Micros pause_for = 0;          // pause
+  Micros skew = 0;               // clock_skew (may be negative)
+  std::int64_t drift_ppm = 0;    // clock_drift, parts per million
+  NetworkChange network;         // network
+  std::string text;              // as written, for the timeline
+};
+
+struct Expectation {
+  enum class Kind : std::uint8_t { no_commit, leader, converged, available, violation };
+  Kind kind = Kind::converged;
+  SourceMark mark;
+  NodeList nodes;          // no_commit
+  TimeRange during;        // no_commit, available
+  Micros within = 0;       // leader
+  Micros after = 0;        // leader
+  Micros by = 0;           // converged
+  std::optional<double> min, max;  // available
+  std::string check;       // violation
+  std::string text() const;
+};
+
+// The checker names of CONTRACT §6.
+const std::vector<std::string>& all_check_names();
+
+struct Scenario {
+  std::string name = "unnamed";
+  std::string description;
+  std::uint64_t seed = 1;
+  Micros duration = 0;
+  ClusterSpec cluster;
+  NetworkSpec network;
+  DiskSpec disk;
+  WorkloadSpec workload;
+  std::vector<Fault> faults;        // sorted by `at`, stable
+  std::vector<std::string> checks;  // enabled checkers, in all_check_names() order
+  std::vector<Expectation> expect;
+  raft::Bugs bugs;                  // from the command line, not the file
+  std::string source_name;          // file name, or "built-in quickstart"
+  std::string source_text;          // the YAML as given
+};
+
+}  // namespace raftsim::scenario

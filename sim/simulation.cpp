@@ -1,0 +1,191 @@
+#include "sim/simulation.hpp"
+
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "core/assert.hpp"
+#include "core/input_error.hpp"
+
+namespace raftsim::sim {
+
+namespace {
+// Bound on the work of one run (TigerBeetle keeps a limit on every loop):
+// a run that would exceed it is an internal error, not a hang.
+constexpr std::uint64_t kMaxEventsPerRun = 2'000'000'000ULL;
+constexpr Micros kLogMatchingPeriod = 1'000'000;  // full pairwise log comparison, once a simulated second
+}  // namespace
+
+const char* event_kind_name(EventKind kind) {
+  switch (kind) {
+    case EventKind::node_tick: return "tick";
+    case EventKind::deliver: return "deliver";
+    case EventKind::disk_synced: return "fsync";
+    case EventKind::client_wakeup: return "client_wakeup";
+    case EventKind::client_arrive: return "client_request";
+    case EventKind::client_response: return "client_response";
+    case EventKind::client_timeout: return "client_timeout";
+    case EventKind::fault: return "fault";
+    case EventKind::node_resume: return "resume";
+    case EventKind::observe: return "observe";
+  }
+  return "?";
+}
+
+std::string RunResult::trace_hash_hex() const { return fmt::format("{:016x}", trace_hash); }
+
+Simulation::Simulation(const scenario::Scenario& scenario, const RunOptions& options)
+    : scenario_(scenario),
+      options_(options),
+      scheduler_(4096),
+      network_(scenario.network, scenario.cluster.nodes, scenario.seed),
+      disk_random_(make_stream(scenario.seed, Stream::disk)),
+      fault_random_(make_stream(scenario.seed, Stream::faults)),
+      safety_(scenario.cluster.nodes) {
+  if (!options_.trace_path.empty()) trace_.open(options_.trace_path);
+  const int nodes = scenario.cluster.nodes;
+  hosts_.resize(static_cast<std::size_t>(nodes) + 1);
+  observations_.resize(static_cast<std::size_t>(nodes));
+  for (int id = 1; id <= nodes; ++id) {
+    Host& host = hosts_[static_cast<std::size_t>(id)];
+    host.id = static_cast<raft::NodeId>(id);
+    host.timer_random = std::make_unique<Xoshiro256>(make_stream(scenario.seed, Stream::timers, static_cast<std::uint64_t>(id)));
+  }
+  const int client_count = scenario.workload.clients;
+  clients_.resize(static_cast<std::size_t>(client_count) + 1);
+  for (int c = 1; c <= client_count; ++c) {
+    ClientState& client = clients_[static_cast<std::size_t>(c)];
+    client.id = static_cast<std::uint32_t>(c);
+    client.node = static_cast<raft::NodeId>((c - 1) % nodes + 1);  // clients spread over the nodes
+    client.random = make_stream(scenario.seed, Stream::workload, static_cast<std::uint64_t>(c));
+    client.last_seen.assign(static_cast<std::size_t>(scenario.workload.keys), std::nullopt);
+  }
+}
+
+void Simulation::timeline(std::string text) {
+  if (trace_.writing()) trace_.write(scheduler_.now(), "timeline", fmt::format("\"text\":\"{}\"", text));
+  timeline_.push_back({scheduler_.now(), std::move(text)});
+}
+
+void Simulation::trace_event(const char* name, std::string_view fields) { trace_.write(scheduler_.now(), name, fields); }
+
+void Simulation::schedule_tick(Host& host, Micros delay) {
+  scheduler_.schedule_after(delay, EventKind::node_tick, host.id, 0, host.tick_generation);
+}
+
+void Simulation::on_tick(Host& host, std::uint64_t generation) {
+  if (generation != host.tick_generation || !host_live(host)) return;
+  host.node->tick();
+  drive(host);
+  // The next tick follows the node's own clock: a fast clock ticks sooner.
+  const Micros period = scenario_.cluster.tick * 1'000'000 / (1'000'000 + host.drift_ppm);
+  schedule_tick(host, std::max<Micros>(1, period));
+}
+
+void Simulation::deliver(std::uint32_t slot) {
+  const raft::Message& message = network_.peek(slot);
+  Host& host = hosts_[message.to];
+  if (!network_.link_up(message.from, message.to) || !host.up) {
+    // Lost on a cut link (also when cut while in flight) or at a crashed node.
+    network_.take(slot);
+    network_.count_drop();
+    return;
+  }
+  if (host.paused) {
+    // A frozen process does not read its socket: the message waits.
+    scheduler_.schedule(host.paused_until, EventKind::deliver, slot);
+    return;
+  }
+  raft::Message delivered = network_.take(slot);
+  network_.count_delivered();
+  trace_.mix(static_cast<std::uint64_t>(delivered.type) | (std::uint64_t{delivered.from} << 8) |
+             (std::uint64_t{delivered.to} << 16) | (delivered.term << 24));
+  trace_.mix(delivered.log_index ^ (delivered.commit << 20) ^ (delivered.entries.size() << 48));
+  if (trace_.writing())
+    trace_event("deliver", fmt::format("\"type\":\"{}\",\"from\":\"n{}\",\"to\":\"n{}\",\"term\":{},\"index\":{},\"entries\":{},\"commit\":{},\"reject\":{}",
+                                       raft::message_type_name(delivered.type), delivered.from, delivered.to,
+                                       delivered.term, delivered.log_index, delivered.entries.size(),
+                                       delivered.commit, delivered.reject));
+  host.node->step(delivered);
+  drive(host);
+}
+
+void Simulation::handle(const Event& event) {
+  trace_.mix(static_cast<std::uint64_t>(event.time));
+  trace_.mix(static_cast<std::uint64_t>(event.kind) | (std::uint64_t{event.a} << 8) | (std::uint64_t{event.b} << 40));
+  switch (event.kind) {
+    case EventKind::node_tick: on_tick(hosts_[event.a], event.payload); break;
+    case EventKind::deliver: deliver(event.a); break;
+    case EventKind::disk_synced: on_synced(hosts_[event.a], event.payload); break;
+    case EventKind::client_wakeup: client_wakeup(clients_[event.a]); break;
+    case EventKind::client_arrive: client_arrive(event.a, event.b, event.payload); break;
+    case EventKind::client_response: client_response(event.a); break;
+    case EventKind::client_timeout: client_timeout(clients_[event.a], event.payload); break;
+    case EventKind::fault: apply_fault(scenario_.faults[event.a]); break;
+    case EventKind::node_resume: {
+      Host& host = hosts_[event.a];
+      if (host.paused && host.paused_until == event.time) {
+        host.paused = false;
+        timeline(fmt::format("n{} resumes", host.id));
+        ++host.tick_generation;
+        schedule_tick(host, 1);
+      }
+      break;
+    }
+    case EventKind::observe: observe(event.a); break;
+  }
+}
+
+RunResult Simulation::run(history::History* history_out) {
+  for (std::size_t id = 1; id < hosts_.size(); ++id) start_host(hosts_[id]);
+  for (std::size_t c = 1; c < clients_.size(); ++c)
+    scheduler_.schedule(0, EventKind::client_wakeup, static_cast<std::uint32_t>(c));
+  for (std::size_t f = 0; f < scenario_.faults.size(); ++f)
+    scheduler_.schedule(scenario_.faults[f].at, EventKind::fault, static_cast<std::uint32_t>(f));
+  schedule_observations();
+
+  Micros next_log_check = kLogMatchingPeriod;
+  while (!scheduler_.empty() && scheduler_.next_time() <= scenario_.duration) {
+    RAFTSIM_ASSERT(scheduler_.events_processed() < kMaxEventsPerRun, "run exceeded {} events", kMaxEventsPerRun);
+    const Event event = scheduler_.pop();
+    if (event.time >= next_log_check) {
+      std::vector<std::pair<raft::NodeId, const raft::RaftLog*>> logs;
+      for (std::size_t id = 1; id < hosts_.size(); ++id)
+        if (hosts_[id].up) logs.emplace_back(hosts_[id].id, &hosts_[id].node->log());
+      safety_.check_log_matching(scheduler_.now(), logs);
+      next_log_check += kLogMatchingPeriod;
+    }
+    handle(event);
+  }
+
+  RunResult result;
+  result.scenario = scenario_.name;
+  result.seed = scenario_.seed;
+  result.simulated_us = scenario_.duration;
+  result.events = scheduler_.events_processed();
+  result.bugs = raft::enabled_bug_names(scenario_.bugs);
+  const history::History executed = executed_history();
+  finish_checks(result, executed);
+  evaluate_expectations(result, history_);
+  summarise(result);
+  result.trace_hash = trace_.hash();
+  trace_.close();
+  if (!options_.history_path.empty()) {
+    std::ofstream out(options_.history_path);
+    if (!out) throw InputError(fmt::format("--history {}: cannot write", options_.history_path));
+    history::write_jsonl(out, executed);
+  }
+  if (history_out != nullptr) *history_out = executed;
+  return result;
+}
+
+RunResult run_scenario(const scenario::Scenario& scenario, const RunOptions& options) {
+  return run_scenario(scenario, options, nullptr);
+}
+
+RunResult run_scenario(const scenario::Scenario& scenario, const RunOptions& options, history::History* history) {
+  Simulation simulation(scenario, options);
+  return simulation.run(history);
+}
+
+}  // namespace raftsim::sim

@@ -1,0 +1,96 @@
+// Bad scenario files are input errors (exit 2) that name the file, line,
+// column, key and what was expected; nothing runs.
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "core/input_error.hpp"
+#include "sim/scenario/loader.hpp"
+#include "sim/scenario/yaml_reader.hpp"
+
+using namespace raftsim;
+
+namespace {
+std::string error_of(const std::string& yaml) {
+  try {
+    scenario::parse_scenario(yaml, "bad.yaml");
+  } catch (const InputError& error) {
+    return error.what();
+  }
+  return "(no error)";
+}
+
+int run_cli(const std::string& yaml, std::string& output) {
+  const std::string path = "scenario_errors_test.yaml";
+  std::ofstream(path) << yaml;
+  const std::string command = std::string(RAFTSIM_BINARY) + " run " + path + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  char buffer[512];
+  output.clear();
+  while (fgets(buffer, sizeof buffer, pipe) != nullptr) output += buffer;
+  const int status = pclose(pipe);
+  std::remove(path.c_str());
+  return WEXITSTATUS(status);
+}
+}  // namespace
+
+TEST_CASE("a missing duration is an error naming the key", "[scenario][errors]") {
+  const auto message = error_of("name: x\ncluster:\n  nodes: 3\n");
+  CHECK(message.find("bad.yaml:1:1") != std::string::npos);
+  CHECK(message.find("duration") != std::string::npos);
+  CHECK(message.find("missing") != std::string::npos);
+}
+
+TEST_CASE("an unknown key is an error with a did-you-mean hint", "[scenario][errors]") {
+  const auto message = error_of("duration: 10s\ncluster:\n  nodse: 3\n");
+  CHECK(message.find("bad.yaml:3:3") != std::string::npos);
+  CHECK(message.find("cluster.nodse") != std::string::npos);
+  CHECK(message.find("did you mean 'nodes'") != std::string::npos);
+}
+
+TEST_CASE("a bad duration names what was expected", "[scenario][errors]") {
+  const auto message = error_of("duration: 10 seconds\n");
+  CHECK(message.find("bad.yaml:1:11") != std::string::npos);
+  CHECK(message.find("expected a duration with a unit") != std::string::npos);
+  CHECK(error_of("duration: 30\n").find("expected a duration with a unit") != std::string::npos);
+  CHECK(error_of("duration: 1.5us\n").find("duration") != std::string::npos);
+}
+
+TEST_CASE("limits of CONTRACT §9 are input errors", "[scenario][errors]") {
+  CHECK(error_of("duration: 25h\n").find("expected a duration from") != std::string::npos);
+  CHECK(error_of("duration: 1s\ncluster: {nodes: 65}\n").find("at most 64 nodes") != std::string::npos);
+  CHECK(error_of("duration: 1s\ncluster: {nodes: 0}\n").find("expected an integer from 1") != std::string::npos);
+  CHECK(error_of("duration: 1s\nnetwork: {drop: 1.5}\n").find("expected a number from 0 to 1") != std::string::npos);
+  CHECK(error_of("duration: 1s\nnetwork: {latency: [5ms, 1ms]}\n").find("min <= max") != std::string::npos);
+  CHECK(error_of("duration: 1s\nfaults:\n  - {at: 0s, crash: n9}\n").find("no node n9 in a cluster of 5") !=
+        std::string::npos);
+  CHECK(error_of("duration: 1s\nfaults:\n  - {at: 2s, heal: true}\n").find("faults[0].at") != std::string::npos);
+  CHECK(error_of("duration: 1s\nfaults:\n  - {at: 0s, heal: true, crash: n1}\n").find("one action per fault") !=
+        std::string::npos);
+  CHECK(error_of("duration: 1s\nchecks: [linearisability]\n").find("did you mean 'linearizability'") !=
+        std::string::npos);
+  CHECK(error_of("duration: [1s\n").find("not valid YAML") != std::string::npos);
+}
+
+TEST_CASE("durations parse with every unit", "[scenario]") {
+  CHECK(scenario::parse_duration("250us") == 250);
+  CHECK(scenario::parse_duration("150ms") == 150'000);
+  CHECK(scenario::parse_duration("2s") == 2'000'000);
+  CHECK(scenario::parse_duration("1.5s") == 1'500'000);
+  CHECK(scenario::parse_duration("2m") == 120'000'000);
+  CHECK(scenario::parse_duration("-400ms") == -400'000);
+  CHECK_FALSE(scenario::parse_duration("2").has_value());
+  CHECK_FALSE(scenario::parse_duration("s").has_value());
+  CHECK_FALSE(scenario::parse_duration("1.0000001s").has_value());
+}
+
+TEST_CASE("raftsim run exits 2 with file, line and column for a malformed scenario", "[scenario][errors][cli]") {
+  std::string output;
+  CHECK(run_cli("duration: 10s\nworkload:\n  clients: 2\n  thinkk: [0ms, 1ms]\n", output) == 2);
+  CHECK(output.find("scenario_errors_test.yaml:4:3: workload.thinkk: unknown key (did you mean 'think'?)") !=
+        std::string::npos);
+  CHECK(run_cli("name: no-duration\n", output) == 2);
+  CHECK(output.find("duration") != std::string::npos);
+}
