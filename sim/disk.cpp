@@ -28,15 +28,24 @@ bool Disk::complete_sync(std::vector<WriteBatch>& durable) {
 }
 
 void Disk::make_durable(WriteBatch& batch) {
+  if (batch.snapshot) {
+    // A snapshot from the leader replaces the whole log.
+    durable_.entries.clear();
+    durable_.snapshot_index = batch.snapshot->index;
+    durable_.snapshot_term = batch.snapshot->term;
+    durable_.snapshot_data = batch.snapshot->data;
+  }
   if (batch.hard_state) durable_.hard_state = *batch.hard_state;
-  if (batch.entries.empty()) return;
-  const raft::LogIndex first = batch.entries.front().index;
-  RAFTSIM_ASSERT(first >= 1 && first <= durable_.last_index() + 1, "disk write at {} leaves a hole after {}", first,
+  // Entries already covered by a snapshot are skipped.
+  auto begin = batch.entries.begin();
+  while (begin != batch.entries.end() && begin->index <= durable_.snapshot_index) ++begin;
+  if (begin == batch.entries.end()) return;
+  const raft::LogIndex first = begin->index;
+  RAFTSIM_ASSERT(first <= durable_.last_index() + 1, "disk write at {} leaves a hole after {}", first,
                  durable_.last_index());
-  if (first <= durable_.snapshot_index) return;  // already covered by a snapshot
   // Entries may overwrite a suffix (a follower cutting a conflicting tail).
   durable_.entries.resize(first - durable_.snapshot_index - 1);
-  durable_.entries.insert(durable_.entries.end(), batch.entries.begin(), batch.entries.end());
+  durable_.entries.insert(durable_.entries.end(), begin, batch.entries.end());
 }
 
 void Disk::crash(bool lose_unsynced) {
@@ -48,7 +57,7 @@ void Disk::crash(bool lose_unsynced) {
   ++incarnation_;
 }
 
-void Disk::install_snapshot(raft::LogIndex index, raft::Term term, std::string data) {
+void Disk::install_snapshot(raft::LogIndex index, raft::Term term, std::shared_ptr<const std::string> data) {
   if (index <= durable_.snapshot_index) return;
   if (index <= durable_.last_index()) {
     durable_.entries.erase(durable_.entries.begin(),
@@ -67,6 +76,7 @@ raft::RestoreState Disk::restore_state() const {
   state.snapshot_index = durable_.snapshot_index;
   state.snapshot_term = durable_.snapshot_term;
   state.entries = durable_.entries;
+  state.snapshot_data = durable_.snapshot_data;
   // The commit index never names a lost entry: entries and the hard state
   // that commits them become durable in order, batch by batch.
   return state;

@@ -4,6 +4,7 @@
 // write queued before it started (group commit, as etcd's WAL does). A crash
 // loses what is not yet durable (lose_unsynced) or flushes it.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,7 +21,7 @@ struct DurableState {
   raft::HardState hard_state;
   raft::LogIndex snapshot_index = 0;
   raft::Term snapshot_term = 0;
-  std::string snapshot_data;          // the KV store at snapshot_index
+  std::shared_ptr<const std::string> snapshot_data;  // the KV store at snapshot_index
   std::vector<raft::Entry> entries;   // after the snapshot
 
   raft::LogIndex last_index() const { return snapshot_index + entries.size(); }
@@ -28,6 +29,7 @@ struct DurableState {
 
 // One Ready's worth of persistence, and the messages that must wait for it.
 struct WriteBatch {
+  std::optional<raft::Snapshot> snapshot;  // installed before the entries
   std::optional<raft::HardState> hard_state;
   std::vector<raft::Entry> entries;
   std::vector<raft::Message> messages_after_persist;
@@ -51,7 +53,7 @@ class Disk {
   void crash(bool lose_unsynced);
 
   // Log compaction: the KV snapshot at `index` replaces the entries up to it.
-  void install_snapshot(raft::LogIndex index, raft::Term term, std::string data);
+  void install_snapshot(raft::LogIndex index, raft::Term term, std::shared_ptr<const std::string> data);
 
   const DurableState& durable() const { return durable_; }
   raft::RestoreState restore_state() const;

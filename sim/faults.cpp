@@ -21,6 +21,12 @@ void shuffle(std::vector<raft::NodeId>& nodes, RandomSource& random) {
   }
 }
 
+std::string describe_selectors(const scenario::NodeList& list) {
+  std::string text;
+  for (std::size_t i = 0; i < list.size(); ++i) text += (i ? "," : "") + list[i].text();
+  return list.size() == 1 ? text : "[" + text + "]";
+}
+
 }  // namespace
 
 std::string Simulation::describe(const std::vector<raft::NodeId>& nodes) const {
@@ -180,20 +186,20 @@ void Simulation::apply_fault(const scenario::Fault& fault) {
       timeline("heal: every link restored");
       break;
     case Kind::crash: {
-      const auto nodes = resolve(fault.node);
+      const auto nodes = resolve(fault.nodes);
       for (raft::NodeId id : nodes) {
         if (!hosts_[id].up) continue;
         crash_host(hosts_[id], fault.lose_unsynced);
       }
-      timeline(fmt::format("crash {} -> {}{}", fault.node.text(), describe(nodes),
+      timeline(fmt::format("crash {} -> {}{}", describe_selectors(fault.nodes), describe(nodes),
                            fault.lose_unsynced ? " (unsynced writes lost)" : " (unsynced writes kept)"));
       break;
     }
     case Kind::restart: {
-      const auto nodes = resolve(fault.node);
+      const auto nodes = resolve(fault.nodes);
       for (raft::NodeId id : nodes)
         if (!hosts_[id].up) restart_host(hosts_[id]);
-      timeline(fmt::format("restart {} -> {}", fault.node.text(), describe(nodes)));
+      timeline(fmt::format("restart {} -> {}", describe_selectors(fault.nodes), describe(nodes)));
       break;
     }
     case Kind::isolate: {

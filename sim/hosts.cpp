@@ -22,6 +22,8 @@ raft::Config Simulation::node_config(raft::NodeId id) const {
   config.prevote = cluster.prevote;
   config.check_quorum = cluster.check_quorum;
   config.read_mode = cluster.read_mode;
+  config.max_entries_per_append = static_cast<std::size_t>(cluster.max_append_entries);
+  config.max_inflight_appends = static_cast<std::size_t>(cluster.max_inflight);
   config.bugs = scenario_.bugs;
   return config;
 }
@@ -55,8 +57,7 @@ void Simulation::crash_host(Host& host, bool lose_unsynced) {
 }
 
 void Simulation::restart_host(Host& host) {
-  if (!host.disk.durable().snapshot_data.empty())
-    host.store = kv::Store::restore(host.disk.durable().snapshot_data);
+  if (host.disk.durable().snapshot_data) host.store = kv::Store::restore(*host.disk.durable().snapshot_data);
   start_host(host);
 }
 
@@ -90,7 +91,7 @@ void Simulation::notice_changes(Host& host) {
       trace_event("commit", fmt::format("\"node\":\"n{}\",\"commit\":{}", host.id, node.commit_index()));
     const auto side = reachable_from(host.id);
     const auto majority = static_cast<std::size_t>(scenario_.cluster.nodes / 2 + 1);
-    if (node.commit_index() > safety_.max_commit() && side.size() < majority) {
+    if (side.size() < majority) {
       // Cut off from a majority: only an entry already durable on a majority may commit.
       const raft::Term term = node.log().term_at(node.commit_index()).value_or(0);
       std::size_t durable = 0;
@@ -124,12 +125,20 @@ void Simulation::drive(Host& host) {
                                 host.leader_last_written);
       host.leader_last_written = ready.entries.back().index;
     }
-    const bool durable_work = ready.hard_state.has_value() || !ready.entries.empty();
+    if (ready.snapshot) {
+      // The leader sent its state: it replaces ours (and is persisted below).
+      host.store = kv::Store::restore(*ready.snapshot->data);
+      host.reads_waiting_apply.clear();
+      trace_.mix(0x5a5a0000ULL ^ ready.snapshot->index);
+      timeline(fmt::format("n{} installs a snapshot at index {} from its leader", host.id, ready.snapshot->index));
+    }
+    const bool durable_work = ready.snapshot.has_value() || ready.hard_state.has_value() || !ready.entries.empty();
     if (!durable_work && host.disk.idle()) {
       // Nothing waits for the disk: the messages may leave now.
       for (auto& message : ready.messages_after_persist) network_.send(std::move(message), scheduler_);
     } else if (durable_work || !ready.messages_after_persist.empty()) {
       WriteBatch batch;
+      batch.snapshot = ready.snapshot;
       batch.hard_state = ready.hard_state;
       batch.entries = std::move(ready.entries);
       batch.messages_after_persist = std::move(ready.messages_after_persist);
@@ -146,8 +155,23 @@ void Simulation::drive(Host& host) {
       client_respond(request, history::Outcome::fail, std::nullopt, 0, false);
     }
     serve_reads(host);
+    maybe_snapshot(host);
   }
   node.check_invariants();
+}
+
+void Simulation::maybe_snapshot(Host& host) {
+  // Log compaction (§7), as etcd does every snapshot-count entries: the KV
+  // state at the applied index replaces the log up to it, on disk and in Raft.
+  const std::int64_t every = scenario_.cluster.snapshot_every;
+  raft::Node& node = *host.node;
+  if (every <= 0 || node.applied_index() < node.log().snapshot_index() + static_cast<raft::LogIndex>(every)) return;
+  const raft::LogIndex index = node.applied_index();
+  const raft::Term term = *node.log().term_at(index);
+  auto data = std::make_shared<const std::string>(host.store.snapshot());
+  node.compact(index, data);
+  host.disk.install_snapshot(index, term, std::move(data));
+  trace_.mix(0x5a5b0000ULL ^ index);
 }
 
 void Simulation::start_fsync(Host& host) {

@@ -93,6 +93,7 @@ class Simulation {
   void on_synced(Host& host, std::uint64_t incarnation);
   void start_fsync(Host& host);
   void apply_committed(Host& host);
+  void maybe_snapshot(Host& host);
   void serve_reads(Host& host);
   void notice_changes(Host& host);
   void crash_host(Host& host, bool lose_unsynced);

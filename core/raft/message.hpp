@@ -22,6 +22,7 @@ enum class MessageType : std::uint8_t {
   read_index_request,   // a follower asks the leader for a read index
   read_index_response,
   timeout_now,          // leadership transfer: start an election now
+  snapshot,             // InstallSnapshot RPC (§7): the leader's compacted state
 };
 
 const char* message_type_name(MessageType type);
@@ -47,6 +48,8 @@ struct Message {
   Term hint_term = 0;        // and the term it has there
   std::uint64_t context = 0; // heartbeat read round, or read request id
   std::vector<Entry> entries;
+  // snapshot: the state machine at (log_index, log_term), shared, never copied.
+  std::shared_ptr<const std::string> snapshot;
 };
 
 }  // namespace raftsim::raft

@@ -26,6 +26,7 @@ const char* message_type_name(MessageType type) {
     case MessageType::read_index_request: return "read_index_request";
     case MessageType::read_index_response: return "read_index_response";
     case MessageType::timeout_now: return "timeout_now";
+    case MessageType::snapshot: return "snapshot";
   }
   return "?";
 }
@@ -54,6 +55,7 @@ Node::Node(Config config, RestoreState restored, RandomSource& random)
   RAFTSIM_ASSERT(commit_ <= log_.last_index(), "restored commit {} beyond the durable log {}", commit_,
                  log_.last_index());
   applied_ = log_.snapshot_index();
+  snapshot_ = {log_.snapshot_index(), log_.snapshot_term(), std::move(restored.snapshot_data)};
   unstable_from_ = log_.last_index() + 1;
   persisted_index_ = log_.last_index();
   last_hard_state_ = {current_term_, voted_for_, commit_};
@@ -286,6 +288,9 @@ void Node::step(const Message& message) {
     case MessageType::proposal: handle_proposal(message); break;
     case MessageType::read_index_request: handle_read_index_request(message); break;
     case MessageType::read_index_response: handle_read_index_response(message); break;
+    case MessageType::snapshot:
+      if (!stale_term) handle_snapshot(message);
+      break;
     case MessageType::timeout_now:
       // Leadership transfer: start a real election at once, skipping the pre-vote.
       if (is_voter(config_.id) && role_ != Role::leader) campaign(false, kForceVote);
@@ -403,6 +408,13 @@ void Node::handle_append_response(const Message& message) {
   if (role_ != Role::leader || message.from >= progress_.size()) return;
   Progress& progress = progress_[message.from];
   progress.recent_active = true;
+  if (message.log_index > log_.last_index()) {
+    // A follower acknowledges only what this leader sent it, and a leader's
+    // log only grows: this can only come from a planted bug's mess.
+    RAFTSIM_ASSERT(!invariants_enforced(), "n{}: n{} acknowledged index {} beyond our last index {}", config_.id,
+                   message.from, message.log_index, log_.last_index());
+    return;
+  }
   if (message.reject) {
     if (message.log_index <= progress.match) return;  // stale rejection
     LogIndex probe = message.reject_hint;
@@ -480,11 +492,19 @@ void Node::send_append(NodeId to, bool send_if_empty) {
   if (progress.state == Progress::State::probe && progress.probe_sent) return;
   if (progress.state == Progress::State::replicate && progress.inflights.full()) return;
   const LogIndex last = log_.last_index();
+  if (progress.next > last + 1) {
+    RAFTSIM_ASSERT(!invariants_enforced(), "n{}: next index {} for n{} beyond our log ({})", config_.id, progress.next,
+                   to, last);
+    progress.next = last + 1;
+  }
   if (progress.next > last && !send_if_empty) return;
   const LogIndex previous = progress.next - 1;
   const auto previous_term = log_.term_at(previous);
-  RAFTSIM_ASSERT(previous_term.has_value(), "n{}: entry {} for n{} was compacted (snapshots not wired)",
-                 config_.id, previous, to);
+  if (!previous_term) {
+    // The follower needs entries we compacted away: send the snapshot (§7).
+    send_snapshot(to);
+    return;
+  }
   Message& append = new_message(MessageType::append, to);
   append.log_index = previous;
   append.log_term = *previous_term;
@@ -551,6 +571,59 @@ void Node::persisted(LogIndex index, Term term) {
   if (index <= persisted_index_) return;
   persisted_index_ = index;
   if (role_ == Role::leader && maybe_commit()) broadcast_append();
+}
+
+// ---------------------------------------------------------------- snapshots
+
+void Node::compact(LogIndex index, std::shared_ptr<const std::string> data) {
+  RAFTSIM_ASSERT(index <= applied_, "n{}: compacting to {} beyond the applied index {}", config_.id, index, applied_);
+  if (index <= log_.snapshot_index()) return;
+  const auto term = log_.term_at(index);
+  RAFTSIM_ASSERT(term.has_value(), "n{}: compacting to {} which the log does not hold", config_.id, index);
+  log_.compact_to(index, *term);
+  snapshot_ = {index, *term, std::move(data)};
+  unstable_from_ = std::max(unstable_from_, index + 1);
+}
+
+void Node::send_snapshot(NodeId to) {
+  Progress& progress = progress_[to];
+  RAFTSIM_ASSERT(snapshot_.data != nullptr, "n{}: n{} needs compacted entries but there is no snapshot", config_.id,
+                 to);
+  Message& message = new_message(MessageType::snapshot, to);
+  message.log_index = snapshot_.index;
+  message.log_term = snapshot_.term;
+  message.commit = commit_;
+  message.snapshot = snapshot_.data;
+  // Wait for its answer (or a heartbeat) before sending more.
+  progress.become_probe();
+  progress.next = snapshot_.index + 1;
+  progress.probe_sent = true;
+}
+
+void Node::handle_snapshot(const Message& message) {
+  if (role_ != Role::follower) become_follower(current_term_, message.from);
+  leader_ = message.from;
+  election_elapsed_ = 0;
+  Message& response = new_message_after_persist(MessageType::append_response, message.from);
+  if (message.log_index <= commit_) {
+    response.log_index = commit_;  // we already have all of it
+    return;
+  }
+  if (log_.matches(message.log_index, message.log_term)) {
+    // Our log already holds the snapshot's last entry: just commit up to it.
+    commit_to(message.log_index);
+    response.log_index = message.log_index;
+    return;
+  }
+  // Replace the whole log and state machine with the snapshot.
+  log_.reset_to_snapshot(message.log_index, message.log_term);
+  snapshot_ = {message.log_index, message.log_term, message.snapshot};
+  pending_snapshot_ = snapshot_;
+  commit_ = message.log_index;
+  applied_ = message.log_index;
+  unstable_from_ = message.log_index + 1;
+  persisted_index_ = std::min(persisted_index_, message.log_index);
+  response.log_index = message.log_index;
 }
 
 // ---------------------------------------------------------------- reads
@@ -642,13 +715,17 @@ void Node::handle_read_index_response(const Message& message) {
 
 bool Node::has_ready() const {
   const HardState now{current_term_, voted_for_, commit_};
-  return !(now == last_hard_state_) || unstable_from_ <= log_.last_index() || !messages_.empty() ||
+  return pending_snapshot_.has_value() || !(now == last_hard_state_) || unstable_from_ <= log_.last_index() || !messages_.empty() ||
          !messages_after_persist_.empty() || applied_ < commit_ || !read_states_.empty() ||
          !dropped_reads_.empty();
 }
 
 void Node::take_ready(Ready& ready) {
   ready.clear();
+  if (pending_snapshot_) {
+    ready.snapshot = std::move(pending_snapshot_);
+    pending_snapshot_.reset();
+  }
   const HardState now{current_term_, voted_for_, commit_};
   if (!(now == last_hard_state_)) {
     ready.hard_state = now;

@@ -23,6 +23,7 @@ struct RestoreState {
   LogIndex snapshot_index = 0;
   Term snapshot_term = 0;
   std::vector<Entry> entries;  // after the snapshot
+  std::shared_ptr<const std::string> snapshot_data;  // the state machine at snapshot_index
 };
 
 class Node {
@@ -39,6 +40,10 @@ class Node {
   // A linearizable read arriving at this node (ReadIndex, §6.4). The answer
   // comes back as a ReadState, or the id in dropped_reads.
   void read_index(std::uint64_t request_id);
+  // Log compaction (§7): the host took a snapshot of its state machine at
+  // `index` (<= applied); entries up to it are dropped, and followers that
+  // need them get the snapshot instead.
+  void compact(LogIndex index, std::shared_ptr<const std::string> data);
   // Hands leadership to `to` once its log is current (thesis §3.10).
   void transfer_leadership(NodeId to);
   // The host says: everything up to (index, term) is durable.
@@ -82,6 +87,8 @@ class Node {
   void handle_proposal(const Message& message);
   void handle_read_index_request(const Message& message);
   void handle_read_index_response(const Message& message);
+  void handle_snapshot(const Message& message);
+  void send_snapshot(NodeId to);
 
   // Leader replication.
   void append_entry(EntryType type, std::shared_ptr<const std::string> data);
@@ -111,6 +118,8 @@ class Node {
   Term current_term_ = 0;
   NodeId voted_for_ = kNoNode;
   RaftLog log_;
+  Snapshot snapshot_;  // the latest snapshot: what a lagging follower is sent
+  std::optional<Snapshot> pending_snapshot_;  // received, not yet handed to the host
 
   // Volatile state.
   Role role_ = Role::follower;

@@ -21,6 +21,9 @@ struct ReadState {
 };
 
 struct Ready {
+  // A snapshot received from the leader: restore the state machine from it
+  // and persist it (before messages_after_persist), then apply `committed`.
+  std::optional<Snapshot> snapshot;
   std::optional<HardState> hard_state;
   std::vector<Entry> entries;
   std::vector<Message> messages;
@@ -30,12 +33,13 @@ struct Ready {
   std::vector<std::uint64_t> dropped_reads;  // the node cannot serve these now (no leader, lost leadership)
 
   bool empty() const {
-    return !hard_state && entries.empty() && messages.empty() && messages_after_persist.empty() &&
+    return !snapshot && !hard_state && entries.empty() && messages.empty() && messages_after_persist.empty() &&
            committed.empty() && read_states.empty() && dropped_reads.empty();
   }
   // Empties every buffer but keeps their capacity, so a host that reuses one
   // Ready allocates nothing in steady state.
   void clear() {
+    snapshot.reset();
     hard_state.reset();
     entries.clear();
     messages.clear();

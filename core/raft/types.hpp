@@ -38,6 +38,13 @@ struct HardState {
   bool operator==(const HardState&) const = default;
 };
 
+// A state-machine snapshot covering every entry up to `index` (§7).
+struct Snapshot {
+  LogIndex index = 0;
+  Term term = 0;
+  std::shared_ptr<const std::string> data;
+};
+
 enum class Role : std::uint8_t { follower, pre_candidate, candidate, leader };
 
 inline const char* role_name(Role role) {

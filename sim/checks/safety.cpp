@@ -66,13 +66,12 @@ void SafetyChecker::on_apply(std::int64_t now, raft::NodeId node, const raft::En
 
 void SafetyChecker::on_commit(std::int64_t now, raft::NodeId node, raft::LogIndex commit, bool side_has_majority,
                               bool durable_on_majority, const std::string& side) {
-  if (commit > max_commit_) {
-    if (!side_has_majority && !durable_on_majority)
-      report("minority_no_commit", now,
-             fmt::format("n{} committed new index {} (previous highest {}) while its side {} lacks a majority", node,
-                         commit, max_commit_, side));
-    max_commit_ = commit;
-  }
+  if (!side_has_majority && !durable_on_majority)
+    report("minority_no_commit", now,
+           fmt::format("n{} committed index {} while its side {} lacks a majority, and the entry is durable on no "
+                       "majority of voters",
+                       node, commit, side));
+  max_commit_ = std::max(max_commit_, commit);
 }
 
 void SafetyChecker::check_log_matching(std::int64_t now,

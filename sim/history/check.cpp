@@ -3,6 +3,7 @@
 // partition, and a small witness when one fails.
 #include <algorithm>
 #include <map>
+#include <memory>
 
 #include <fmt/format.h>
 
@@ -17,7 +18,6 @@ namespace {
 using detail::SearchLimits;
 using detail::SearchOp;
 using detail::SearchOutcome;
-using detail::SearchResult;
 
 // Operations that say nothing about the state are left out: a get that
 // failed or whose outcome is unknown, and a write that failed (it did not
@@ -32,37 +32,57 @@ std::int64_t return_time(const Operation& op) {
   return op.outcome == Outcome::unknown || !op.return_us ? INT64_MAX : *op.return_us;
 }
 
+// One partition's model and search, kept alive while the search is paused.
+struct PartitionSearch {
+  PartitionSearch(const History& history, Model model, std::span<const std::size_t> part)
+      : key_model(history, model, part), search_ops(make_ops(history, part)), search(key_model, search_ops) {}
+
+  static std::vector<SearchOp> make_ops(const History& history, std::span<const std::size_t> part) {
+    std::vector<SearchOp> ops;
+    ops.reserve(part.size());
+    for (const std::size_t i : part) ops.push_back({history[i].call_us, return_time(history[i])});
+    return ops;
+  }
+
+  detail::KeyModel key_model;
+  std::vector<SearchOp> search_ops;
+  detail::Search search;
+};
+
 class Checker {
  public:
   Checker(const History& history, Model model, const CheckOptions& options)
       : history_(history), model_(model), options_(options) {}
 
-  SearchResult run(std::span<const std::size_t> ops, std::uint64_t max_steps = UINT64_MAX) {
-    detail::KeyModel model(history_, model_, ops);
-    search_ops_.clear();
-    for (const std::size_t i : ops) search_ops_.push_back({history_[i].call_us, return_time(history_[i])});
+  SearchLimits limits(std::uint64_t max_steps) const {
     SearchLimits limits;
     limits.max_steps = max_steps;
     if (options_.should_stop) limits.should_stop = &options_.should_stop;
-    return detail::search(model, search_ops_, limits);
+    return limits;
   }
 
-  // A small subset of `part` (which failed with `failed`) that is still not
-  // linearizable. Deterministic; bounded by a budget of search steps.
-  std::vector<std::size_t> witness(const std::vector<std::size_t>& part, const SearchResult& failed) {
-    std::uint64_t budget = std::max<std::uint64_t>(2'000'000, 20 * failed.steps);
+  std::unique_ptr<PartitionSearch> start(std::span<const std::size_t> part) const {
+    return std::make_unique<PartitionSearch>(history_, model_, part);
+  }
+
+  // A small subset of `part` (which failed, stuck at `stuck_op`) that is
+  // still not linearizable. Deterministic; bounded by a budget of steps.
+  std::vector<std::size_t> witness(const std::vector<std::size_t>& part, std::uint32_t stuck_op,
+                                   std::uint64_t steps_spent) const {
+    std::uint64_t budget = std::max<std::uint64_t>(1'000'000, 8 * steps_spent);
     auto still_fails = [&](std::span<const std::size_t> ops) {
       if (budget == 0) return false;
-      const SearchResult r = run(ops, budget);
-      budget = r.steps >= budget ? 0 : budget - r.steps;
-      return r.outcome == SearchOutcome::not_linearizable;
+      auto searching = start(ops);
+      const SearchOutcome outcome = searching->search.resume(limits(budget));
+      const std::uint64_t spent = searching->search.steps();
+      budget = spent >= budget ? 0 : budget - spent;
+      return outcome == SearchOutcome::not_linearizable;
     };
 
-    // The search never got past the return of `stuck`: what was called
-    // before that return is already not linearizable (verified, since this
-    // is a heuristic cut).
+    // The search never got past the return of `stuck_op`: what was called
+    // before that return is already not linearizable (verified: a heuristic).
     std::vector<std::size_t> current;
-    const std::int64_t cut = return_time(history_[part[failed.stuck_op]]);
+    const std::int64_t cut = return_time(history_[part[stuck_op]]);
     for (const std::size_t i : part)
       if (history_[i].call_us <= cut) current.push_back(i);
     if (current.size() < part.size() && !still_fails(current)) current = part;
@@ -87,7 +107,6 @@ class Checker {
   const History& history_;
   Model model_;
   const CheckOptions& options_;
-  std::vector<SearchOp> search_ops_;
 };
 
 }  // namespace
@@ -112,35 +131,59 @@ CheckResult check(const History& history, Model model, const CheckOptions& optio
     partitions[model == Model::register_ ? std::string_view() : std::string_view(history[i].key)].push_back(i);
   }
 
-  Checker checker(history, model, options);
+  // Number each partition's operations in call order: the memo stores
+  // linearized sets compactly when low numbers are linearized first.
+  std::vector<std::string_view> keys;
+  std::vector<std::vector<std::size_t>> parts;
   for (auto& [key, part] : partitions) {
-    // Number operations in call order: the search's memo stores linearized
-    // sets compactly when low numbers are linearized first.
     std::stable_sort(part.begin(), part.end(), [&](std::size_t a, std::size_t b) {
       return history[a].call_us < history[b].call_us;
     });
-    const SearchResult searched = checker.run(part);
-    if (searched.outcome == SearchOutcome::linearizable) continue;
-    const std::string where = model == Model::register_ ? std::string("the register")
-                                                        : fmt::format("key \"{}\"", key);
-    if (searched.outcome == SearchOutcome::gave_up) {
-      result.verdict = Verdict::unknown;
-      result.explanation = fmt::format("gave up on {} ({} operations) after {} search steps", where,
-                                       part.size(), searched.steps);
+    keys.push_back(key);
+    parts.push_back(std::move(part));
+  }
+
+  // Work on every partition in turn with a growing step budget, so that one
+  // hard partition cannot hide a violation that another shows quickly.
+  Checker checker(history, model, options);
+  std::vector<std::unique_ptr<PartitionSearch>> live(parts.size());
+  std::vector<bool> finished(parts.size(), false);
+  std::size_t remaining = parts.size();
+  for (std::uint64_t budget = 1 << 17; remaining > 0; budget *= 4) {
+    for (std::size_t p = 0; p < parts.size(); ++p) {
+      if (finished[p]) continue;
+      if (!live[p]) live[p] = checker.start(parts[p]);
+      const SearchOutcome outcome = live[p]->search.resume(checker.limits(budget));
+      if (outcome == SearchOutcome::paused) continue;
+      if (outcome == SearchOutcome::linearizable) {
+        finished[p] = true;
+        live[p].reset();
+        --remaining;
+        continue;
+      }
+      const std::string where = model == Model::register_ ? std::string("the register")
+                                                          : fmt::format("key \"{}\"", keys[p]);
+      if (outcome == SearchOutcome::stopped) {
+        result.verdict = Verdict::unknown;
+        result.explanation = fmt::format("gave up on {} ({} operations) after {} search steps", where,
+                                         parts[p].size(), live[p]->search.steps());
+        return result;
+      }
+      result.verdict = Verdict::not_linearizable;
+      if (options.want_witness) {
+        const std::uint32_t stuck = live[p]->search.stuck_op();
+        const std::uint64_t steps = live[p]->search.steps();
+        live.clear();  // free the other partitions' memos before the witness search
+        result.witness = checker.witness(parts[p], stuck, steps);
+        result.explanation = fmt::format(
+            "{}: these {} operations (of {} on it) cannot be linearized: no order of them respects "
+            "real time and the {} model",
+            where, result.witness.size(), parts[p].size(), to_string(model));
+      } else {
+        result.explanation = fmt::format("{}: its {} operations cannot be linearized", where, parts[p].size());
+      }
       return result;
     }
-    result.verdict = Verdict::not_linearizable;
-    if (options.want_witness) {
-      result.witness = checker.witness(part, searched);
-      result.explanation = fmt::format(
-          "{}: these {} operations (of {} on it) cannot be linearized: no order of them respects "
-          "real time and the {} model",
-          where, result.witness.size(), part.size(), to_string(model));
-    } else {
-      result.explanation =
-          fmt::format("{}: its {} operations cannot be linearized", where, part.size());
-    }
-    return result;
   }
   return result;
 }

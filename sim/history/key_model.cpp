@@ -7,9 +7,30 @@
 
 namespace raftsim::history::detail {
 
+namespace {
+
+constexpr std::uint64_t kBase = 0x100000001B3ull;  // odd: a polynomial hash mod 2^64
+
+std::uint64_t hash_text(std::string_view text) {
+  std::uint64_t hash = 0;
+  for (const char c : text) hash = hash * kBase + static_cast<unsigned char>(c) + 1;
+  return hash;
+}
+std::uint64_t power(std::size_t exponent) {
+  std::uint64_t result = 1;
+  for (std::size_t i = 0; i < exponent; ++i) result *= kBase;
+  return result;
+}
+std::uint64_t length_hash_key(std::uint64_t hash, std::uint64_t length) {
+  return hash ^ mix64(length + 0x9E3779B97F4A7C15ull);
+}
+
+}  // namespace
+
 KeyModel::KeyModel(const History& history, Model model, std::span<const std::size_t> ops)
     : etcd_(model == Model::etcd) {
-  values_.emplace_back();  // id 0: absent
+  values_.emplace_back();  // id 0: absent (appending to it appends to "")
+  nodes_.emplace_back();
   ops_.reserve(ops.size());
   for (const std::size_t index : ops) {
     const Operation& op = history[index];
@@ -44,6 +65,8 @@ KeyModel::KeyModel(const History& history, Model model, std::span<const std::siz
       case OpKind::append:
         c.action = Action::append;
         c.appended = op.value ? std::string_view(*op.value) : std::string_view();
+        c.appended_hash = hash_text(c.appended);
+        c.appended_power = power(c.appended.size());
         break;
     }
     ops_.push_back(c);
@@ -57,18 +80,65 @@ KeyModel::KeyModel(const History& history, Model model, std::span<const std::siz
 std::uint32_t KeyModel::intern_value(std::string_view text) {
   const auto [it, inserted] =
       value_ids_.try_emplace(std::string(text), static_cast<std::uint32_t>(values_.size()));
-  if (inserted) values_.emplace_back(text);
+  if (inserted) {
+    values_.emplace_back(text);
+    Node node;
+    node.length = text.size();
+    node.hash = hash_text(text);
+    nodes_.push_back(node);
+    texts_by_hash_.emplace(length_hash_key(node.hash, node.length), it->second);
+  }
   return it->second;
 }
 
+bool KeyModel::node_equals(std::uint32_t node, std::string_view text) const {
+  for (;;) {
+    const Node& n = nodes_[node];
+    if (n.length != text.size()) return false;
+    if (n.parent == UINT32_MAX) return node == 0 ? text.empty() : values_[node] == text;
+    const std::string_view appended = ops_[n.op].appended;
+    if (text.substr(text.size() - appended.size()) != appended) return false;
+    text.remove_suffix(appended.size());
+    node = n.parent;
+  }
+}
+
+std::string KeyModel::text_of(std::uint32_t node) const {
+  std::vector<std::string_view> parts;
+  while (nodes_[node].parent != UINT32_MAX) {
+    parts.push_back(ops_[nodes_[node].op].appended);
+    node = nodes_[node].parent;
+  }
+  std::string text = values_[node];
+  for (auto it = parts.rbegin(); it != parts.rend(); ++it) text += *it;
+  return text;
+}
+
+// Appending builds a node (parent, op) unless the string it makes is one
+// that operations mention, which keeps equal values equal ids.
 std::uint32_t KeyModel::append(std::uint32_t value, std::uint32_t op) {
   const std::uint64_t key = (std::uint64_t{value} << 32) | op;
-  const auto found = appends_.find(key);
-  if (found != appends_.end()) return found->second;
-  std::string text = values_[value];
-  text += ops_[op].appended;
-  const std::uint32_t next = intern_value(text);
-  appends_.emplace(key, next);
+  const std::uint32_t found = appends_.find(key);
+  if (found != FlatMap::kMissing) return found;
+  const Compiled& c = ops_[op];
+  Node node;
+  node.parent = value;
+  node.op = op;
+  node.length = nodes_[value].length + c.appended.size();
+  node.hash = nodes_[value].hash * c.appended_power + c.appended_hash;
+  const auto id = static_cast<std::uint32_t>(nodes_.size());
+  nodes_.push_back(node);
+  std::uint32_t next = id;
+  const auto [first, last] = texts_by_hash_.equal_range(length_hash_key(node.hash, node.length));
+  for (auto it = first; it != last; ++it) {
+    if (node_equals(id, values_[it->second])) {
+      next = it->second;
+      nodes_.pop_back();
+      break;
+    }
+  }
+  RAFTSIM_ASSERT(nodes_.size() < UINT32_MAX - 1, "too many distinct values");
+  appends_.insert(key, next);
   return next;
 }
 
@@ -86,8 +156,10 @@ std::uint32_t KeyModel::intern_state(std::uint32_t value, std::int64_t mod_revis
 // most R; a get's mod_revision is the key's mod revision.
 std::uint32_t KeyModel::step_etcd(std::uint32_t state, std::uint32_t op) {
   const std::uint64_t key = (std::uint64_t{state} << 32) | op;
-  const auto found = etcd_steps_.find(key);
-  if (found != etcd_steps_.end()) return found->second;
+  // Impossible steps are cached too, as kImpossible (the map's empty marker is kNoState).
+  constexpr std::uint32_t kImpossible = UINT32_MAX - 1;
+  const std::uint32_t found = etcd_steps_.find(key);
+  if (found != FlatMap::kMissing) return found == kImpossible ? kNoState : found;
 
   const Compiled& c = ops_[op];
   const EtcdState current = states_[state];
@@ -126,14 +198,14 @@ std::uint32_t KeyModel::step_etcd(std::uint32_t state, std::uint32_t op) {
       next = write(append(current.value, op));
       break;
   }
-  etcd_steps_.emplace(key, next);
+  etcd_steps_.insert(key, next == kNoState ? kImpossible : next);
   return next;
 }
 
 std::string KeyModel::describe_state(std::uint32_t state) const {
   if (state == kNoState) return "(impossible)";
   const std::uint32_t value = etcd_ ? states_[state].value : state;
-  std::string text = value == 0 ? std::string("absent") : fmt::format("\"{}\"", values_[value]);
+  std::string text = value == 0 ? std::string("absent") : fmt::format("\"{}\"", text_of(value));
   if (etcd_ && states_[state].mod_revision >= 0)
     text += fmt::format(" (mod revision {})", states_[state].mod_revision);
   return text;

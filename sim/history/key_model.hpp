@@ -20,6 +20,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "sim/history/flat_map.hpp"
 #include "sim/history/history.hpp"
 
 namespace raftsim::history::detail {
@@ -50,37 +51,63 @@ class KeyModel {
     return step_etcd(state, op);
   }
 
+  // Whether two operations change any state in the same way (used to break
+  // the symmetry between interchangeable unknown operations).
+  bool same_effect(std::uint32_t a, std::uint32_t b) const {
+    const Compiled& x = ops_[a];
+    const Compiled& y = ops_[b];
+    return x.action == y.action && x.known == y.known && x.value == y.value && x.expect == y.expect &&
+           x.revision == y.revision && x.mod_revision == y.mod_revision && x.appended == y.appended;
+  }
+
   std::string describe_state(std::uint32_t state) const;
 
  private:
   enum class Action : std::uint8_t { read, write, cas_ok, cas_fail, cas_maybe, append };
   struct Compiled {
     Action action = Action::read;
-    bool known = true;      // outcome known (ok or fail)
+    bool known = true;         // outcome known (ok or fail)
     std::uint32_t value = 0;   // value id read or written
     std::uint32_t expect = 0;  // cas: value id compared against
     std::int64_t revision = -1;
     std::int64_t mod_revision = -1;
-    std::string_view appended;  // append: the text added
+    std::string_view appended;    // append: the text added
+    std::uint64_t appended_hash = 0;   // append: polynomial hash of `appended`
+    std::uint64_t appended_power = 1;  // append: kBase^appended.size()
   };
   struct EtcdState {
     std::uint32_t value;
     std::int64_t mod_revision;  // -1: not known
+  };
+  // A value is a node: ids below values_.size() are the texts that operations
+  // mention (0 = absent); larger ids are strings built by appends, kept as
+  // (parent, append op) so that no string is built during the search. A built
+  // string equal to a mentioned text is that text's id, so comparing values
+  // is comparing ids.
+  struct Node {
+    std::uint32_t parent = UINT32_MAX;  // UINT32_MAX: a mentioned text
+    std::uint32_t op = 0;               // the append that built it
+    std::uint64_t length = 0;
+    std::uint64_t hash = 0;
   };
 
   std::uint32_t intern_value(std::string_view text);
   std::uint32_t intern_state(std::uint32_t value, std::int64_t mod_revision);
   std::uint32_t append(std::uint32_t value, std::uint32_t op);
   std::uint32_t step_etcd(std::uint32_t state, std::uint32_t op);
+  bool node_equals(std::uint32_t node, std::string_view text) const;
+  std::string text_of(std::uint32_t node) const;
 
   bool etcd_ = false;
   std::vector<Compiled> ops_;
-  std::vector<std::string> values_;  // id -> text; id 0 is "absent"
+  std::vector<std::string> values_;                           // mentioned texts; 0 is "absent"
   std::unordered_map<std::string, std::uint32_t> value_ids_;  // only looked up, never iterated
-  std::unordered_map<std::uint64_t, std::uint32_t> appends_;  // (value id, op) -> value id
-  std::vector<EtcdState> states_;                               // etcd: state id -> state
-  std::map<std::pair<std::uint32_t, std::int64_t>, std::uint32_t> state_ids_;  // etcd: (value, mod revision) -> id
-  std::unordered_map<std::uint64_t, std::uint32_t> etcd_steps_; // etcd: (state, op) -> state
+  std::vector<Node> nodes_;                                   // value id -> node
+  std::unordered_multimap<std::uint64_t, std::uint32_t> texts_by_hash_;  // looked up only
+  FlatMap appends_;                                           // (value, op) -> value
+  std::vector<EtcdState> states_;                             // etcd: state id -> state
+  std::map<std::pair<std::uint32_t, std::int64_t>, std::uint32_t> state_ids_;  // etcd
+  FlatMap etcd_steps_;                                        // etcd: (state, op) -> state
 };
 
 }  // namespace raftsim::history::detail

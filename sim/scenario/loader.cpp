@@ -46,7 +46,7 @@ class ScenarioParser {
   void parse_cluster(const YAML::Node& node) {
     in_.check_keys(node, "cluster",
                    {"nodes", "election_timeout", "heartbeat", "tick", "prevote", "check_quorum", "read_mode",
-                    "snapshot_every"});
+                    "snapshot_every", "max_append_entries", "max_inflight"});
     ClusterSpec& c = out_.cluster;
     if (node["nodes"]) {
       const auto& n = node["nodes"];
@@ -69,6 +69,10 @@ class ScenarioParser {
     }
     if (node["snapshot_every"])
       c.snapshot_every = in_.integer(node["snapshot_every"], "cluster.snapshot_every", 0, 1'000'000'000);
+    if (node["max_append_entries"])
+      c.max_append_entries = static_cast<int>(in_.integer(node["max_append_entries"], "cluster.max_append_entries", 1, 100'000));
+    if (node["max_inflight"])
+      c.max_inflight = static_cast<int>(in_.integer(node["max_inflight"], "cluster.max_inflight", 1, 100'000));
     // Timers are counted in ticks: they must be whole ticks and the election
     // timeout must exceed the heartbeat, or no leader can ever hold on.
     const auto whole_ticks = [&](Micros value, const char* key) {
@@ -228,11 +232,11 @@ class ScenarioParser {
       f.kind = Fault::Kind::heal;
     } else if (action == "crash") {
       f.kind = Fault::Kind::crash;
-      f.node = selector(value, key, false);
+      f.nodes = node_list(value, key);
       if (node["lose_unsynced"]) f.lose_unsynced = in_.boolean(node["lose_unsynced"], path + ".lose_unsynced");
     } else if (action == "restart") {
       f.kind = Fault::Kind::restart;
-      f.node = selector(value, key, false);
+      f.nodes = node_list(value, key);
     } else if (action == "isolate") {
       f.kind = Fault::Kind::isolate;
       f.node = selector(value, key, false);

@@ -35,6 +35,8 @@ struct ClusterSpec {
   bool check_quorum = true;
   raft::ReadMode read_mode = raft::ReadMode::read_index;
   std::int64_t snapshot_every = 10'000;
+  int max_append_entries = 64;  // entries per AppendEntries message (etcd's MaxSizePerMsg, in entries)
+  int max_inflight = 32;        // AppendEntries in flight per follower (etcd's MaxInflightMsgs)
 };
 
 struct NetworkSpec {
@@ -111,7 +113,8 @@ struct Fault {
   std::vector<NodeList> groups;  // partition_groups
   NodeList from, to;             // partition_one_way
   NamedPartition named = NamedPartition::random_halves;
-  NodeSelector node;             // crash, restart, isolate, pause, clock, transfer target
+  NodeSelector node;             // isolate, pause, clock, transfer target
+  NodeList nodes;                // crash, restart: one selector or a list (`crash: [n1, n2]`, `crash: majority`)
   bool lose_unsynced = true;     // crash
   Micros pause_for = 0;          // pause
   Micros skew = 0;               // clock_skew (may be negative)

@@ -13,5 +13,6 @@ using Action = std::function<int()>;
 Action add_run_command(CLI::App& app);
 Action add_check_history_command(CLI::App& app);
 Action add_kv_command(CLI::App& app);
+Action add_bugs_command(CLI::App& app);
 
 }  // namespace raftsim::cli

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   remember(raftsim::cli::add_run_command(app));
   remember(raftsim::cli::add_check_history_command(app));
   remember(raftsim::cli::add_kv_command(app));
+  remember(raftsim::cli::add_bugs_command(app));
 
   try {
     app.parse(argc, argv);
