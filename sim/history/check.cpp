@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <array>
 
 #include <fmt/format.h>
 
@@ -87,14 +88,19 @@ class Checker {
       if (history_[i].call_us <= cut) current.push_back(i);
     if (current.size() < part.size() && !still_fails(current)) current = part;
 
-    // Greedy removal in shrinking chunks (a light delta debugging), latest first.
+    // Greedy removal in shrinking chunks (a light delta debugging), latest
+    // first. A removal must leave every value read with a write of it, or
+    // the witness could shrink to "a read of a value nobody wrote", which is
+    // true but says nothing about what went wrong.
+    const std::size_t unsupported = count_unsupported(current);
     std::vector<std::size_t> trial;
     for (std::size_t chunk = std::max<std::size_t>(1, current.size() / 2);; chunk /= 2) {
       for (std::size_t end = current.size(); end > 0 && budget > 0;) {
         const std::size_t begin = end >= chunk ? end - chunk : 0;
         trial.assign(current.begin(), current.begin() + static_cast<std::ptrdiff_t>(begin));
         trial.insert(trial.end(), current.begin() + static_cast<std::ptrdiff_t>(end), current.end());
-        if (!trial.empty() && still_fails(trial)) current.swap(trial);
+        if (!trial.empty() && count_unsupported(trial) <= unsupported && still_fails(trial))
+          current.swap(trial);
         end = begin;
       }
       if (chunk == 1 || budget == 0) break;
@@ -104,6 +110,52 @@ class Checker {
   }
 
  private:
+  // How many values that `ops` read (gets, and cas compares that held) no
+  // other op in `ops` could have written first: with put or cas of that
+  // exact value, or by appending a part of it, called before the read returned.
+  std::size_t count_unsupported(std::span<const std::size_t> ops) const {
+    // value -> the two earliest (call, op) writing it, so that an op never supports itself
+    std::map<std::string_view, std::array<std::pair<std::int64_t, std::size_t>, 2>> writers;
+    std::vector<std::size_t> appends;
+    constexpr std::pair<std::int64_t, std::size_t> kNone{INT64_MAX, SIZE_MAX};
+    for (const std::size_t i : ops) {
+      const Operation& op = history_[i];
+      if (!op.value || op.outcome == Outcome::fail) continue;  // a failed write wrote nothing
+      if (op.kind == OpKind::append) appends.push_back(i);
+      if (op.kind != OpKind::put && op.kind != OpKind::cas) continue;
+      auto [it, inserted] = writers.try_emplace(*op.value, std::array{kNone, kNone});
+      auto& two = it->second;
+      const std::pair<std::int64_t, std::size_t> entry{op.call_us, i};
+      if (entry < two[0]) {
+        two[1] = two[0];
+        two[0] = entry;
+      } else if (entry < two[1]) {
+        two[1] = entry;
+      }
+    }
+    auto supported = [&](std::size_t reader, std::string_view value) {
+      const std::int64_t by = return_time(history_[reader]);
+      const auto it = writers.find(value);
+      if (it != writers.end()) {
+        for (const auto& [call, index] : it->second)
+          if (index != reader && index != SIZE_MAX && call <= by) return true;
+      }
+      if (appends.size() > 1000) return true;  // bound the effort; appends are checked by the search anyway
+      return std::any_of(appends.begin(), appends.end(), [&](std::size_t a) {
+        const Operation& op = history_[a];
+        return a != reader && op.call_us <= by && !op.value->empty() &&
+               value.find(*op.value) != std::string_view::npos;
+      });
+    };
+    std::size_t count = 0;
+    for (const std::size_t i : ops) {
+      const Operation& op = history_[i];
+      if (op.kind == OpKind::get && op.value && !supported(i, *op.value)) ++count;
+      if (op.kind == OpKind::cas && op.outcome == Outcome::ok && op.expect && !supported(i, *op.expect)) ++count;
+    }
+    return count;
+  }
+
   const History& history_;
   Model model_;
   const CheckOptions& options_;

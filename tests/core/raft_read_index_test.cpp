@@ -170,6 +170,55 @@ TEST_CASE("§6.4 lease reads with CheckQuorum are answered at once", "[core][raf
   CHECK(ready.read_states[0].index == 1);
 }
 
+TEST_CASE("§6.4 lease reads stop before the followers may elect another leader",
+          "[core][raft][read][!mayfail][bug]") {
+  // Every clock ticks at the same rate (no drift at all). Thesis §6.4.1: the
+  // lease started by a heartbeat round lasts an election timeout from the
+  // round's start, because no follower votes before then. Here the lease is
+  // "still leader", and CheckQuorum only looks every election_ticks_min ticks
+  // at who answered during the previous window, so a cut-off leader keeps
+  // leading (and reading) for up to two minimum election timeouts, while the
+  // followers' own lease ends after one.
+  Options options;
+  options.read_mode = ReadMode::lease;
+  options.check_quorum = true;
+  options.prevote = true;
+  options.election_ticks_min = 10;
+  options.election_ticks_max = 20;
+  Cluster cluster(3, options);
+  cluster.elect(1);
+  auto global_tick = [&cluster] {
+    for (NodeId id = 1; id <= 3; ++id) cluster.tick(id);
+    cluster.stabilize();
+  };
+  // One CheckQuorum window (n1 checks at ticks 10, 20, 30 after its election);
+  // the followers answered every heartbeat. Then n1 is cut off.
+  for (int tick = 1; tick <= 10; ++tick) global_tick();
+  REQUIRE(cluster.node(1).role() == Role::leader);
+  cluster.isolate(1);
+
+  NodeId new_leader = raft::kNoNode;
+  for (int tick = 11; tick <= 40 && new_leader == raft::kNoNode; ++tick) {
+    global_tick();
+    for (NodeId id = 2; id <= 3; ++id)
+      if (cluster.node(id).role() == Role::leader) new_leader = id;
+  }
+  REQUIRE(new_leader != raft::kNoNode);
+  REQUIRE(cluster.node(new_leader).propose(std::make_shared<const std::string>("y")));
+  cluster.stabilize();
+  const LogIndex written = cluster.node(new_leader).commit_index();
+  REQUIRE(written == 3);  // the write "y" is committed by n2 and n3
+
+  // The old leader, if it still thinks it leads, must not answer from its lease.
+  CAPTURE(raft::role_name(cluster.node(1).role()));
+  cluster.node(1).read_index(77);
+  cluster.stabilize();
+  for (const auto& read : cluster.read_states(1)) {
+    CAPTURE(read.request_id, read.index);
+    CHECK(read.index >= written);  // a read at index 1 misses "y": not linearizable
+  }
+}
+
 TEST_CASE("§6.4 lease reads without CheckQuorum fall back to a heartbeat round", "[core][raft][read]") {
   Options options;
   options.read_mode = ReadMode::lease;

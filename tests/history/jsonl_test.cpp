@@ -98,7 +98,7 @@ TEST_CASE("jsonl: malformed lines are InputErrors with file, line and column", "
   CHECK(error_of(R"({"client": 1, "op": "pop", "key": "x", "call_us": 1, "return_us": 2, "outcome": "ok"})")
             .find("h.jsonl:1:21: expected op \"get\", \"put\", \"delete\", \"cas\" or \"append\"") == 0);
   CHECK(error_of(R"({"client": 1, "op": "get", "key": "x", "call_us": 1, "return_us": null, "outcome": "ok", "value": null})")
-            .find("h.jsonl:1:63: expected an integer \"return_us\" with outcome ok") == 0);
+            .find("h.jsonl:1:67: expected an integer \"return_us\" with outcome ok") == 0);
   CHECK(error_of(R"({"client": 1, "op": "put", "key": "x", "call_us": 1, "return_us": 2, "outcome": "ok"})")
             .find("h.jsonl:1:") == 0);
   CHECK(error_of(R"({"client": 1, "op": "get", "key": "x", "call_us": 5, "return_us": 2, "outcome": "ok", "value": null})")
@@ -153,6 +153,6 @@ TEST_CASE("porcupine formats: pairing, unknown outcomes and absent values", "[hi
     h::parse_porcupine_kv("{:process 0, :type :invoke, :f :get, :key 4, :value nil}\n", "k.txt");
     FAIL("expected an InputError");
   } catch (const raftsim::InputError& error) {
-    CHECK(std::string(error.what()).find("k.txt:1:44: expected :key with a string") == 0);
+    CHECK(std::string(error.what()).find("k.txt:1:43: expected :key with a string") == 0);
   }
 }
