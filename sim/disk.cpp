@@ -34,6 +34,7 @@ void Disk::make_durable(WriteBatch& batch) {
     durable_.snapshot_index = batch.snapshot->index;
     durable_.snapshot_term = batch.snapshot->term;
     durable_.snapshot_data = batch.snapshot->data;
+    durable_.snapshot_membership = batch.snapshot->membership;
   }
   if (batch.hard_state) durable_.hard_state = *batch.hard_state;
   // Entries already covered by a snapshot are skipped.
@@ -57,7 +58,8 @@ void Disk::crash(bool lose_unsynced) {
   ++incarnation_;
 }
 
-void Disk::install_snapshot(raft::LogIndex index, raft::Term term, std::shared_ptr<const std::string> data) {
+void Disk::install_snapshot(const raft::Snapshot& snapshot) {
+  const raft::LogIndex index = snapshot.index;
   if (index <= durable_.snapshot_index) return;
   if (index <= durable_.last_index()) {
     durable_.entries.erase(durable_.entries.begin(),
@@ -66,8 +68,9 @@ void Disk::install_snapshot(raft::LogIndex index, raft::Term term, std::shared_p
     durable_.entries.clear();
   }
   durable_.snapshot_index = index;
-  durable_.snapshot_term = term;
-  durable_.snapshot_data = std::move(data);
+  durable_.snapshot_term = snapshot.term;
+  durable_.snapshot_data = snapshot.data;
+  durable_.snapshot_membership = snapshot.membership;
 }
 
 raft::RestoreState Disk::restore_state() const {
@@ -77,6 +80,7 @@ raft::RestoreState Disk::restore_state() const {
   state.snapshot_term = durable_.snapshot_term;
   state.entries = durable_.entries;
   state.snapshot_data = durable_.snapshot_data;
+  state.snapshot_membership = durable_.snapshot_membership;
   // The commit index never names a lost entry: entries and the hard state
   // that commits them become durable in order, batch by batch.
   return state;

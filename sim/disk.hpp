@@ -22,6 +22,7 @@ struct DurableState {
   raft::LogIndex snapshot_index = 0;
   raft::Term snapshot_term = 0;
   std::shared_ptr<const std::string> snapshot_data;  // the KV store at snapshot_index
+  std::optional<raft::Membership> snapshot_membership;  // the membership at snapshot_index
   std::vector<raft::Entry> entries;   // after the snapshot
 
   raft::LogIndex last_index() const { return snapshot_index + entries.size(); }
@@ -53,7 +54,7 @@ class Disk {
   void crash(bool lose_unsynced);
 
   // Log compaction: the KV snapshot at `index` replaces the entries up to it.
-  void install_snapshot(raft::LogIndex index, raft::Term term, std::shared_ptr<const std::string> data);
+  void install_snapshot(const raft::Snapshot& snapshot);
 
   const DurableState& durable() const { return durable_; }
   raft::RestoreState restore_state() const;

@@ -167,10 +167,8 @@ void Simulation::maybe_snapshot(Host& host) {
   raft::Node& node = *host.node;
   if (every <= 0 || node.applied_index() < node.log().snapshot_index() + static_cast<raft::LogIndex>(every)) return;
   const raft::LogIndex index = node.applied_index();
-  const raft::Term term = *node.log().term_at(index);
-  auto data = std::make_shared<const std::string>(host.store.snapshot());
-  node.compact(index, data);
-  host.disk.install_snapshot(index, term, std::move(data));
+  node.compact(index, std::make_shared<const std::string>(host.store.snapshot()));
+  host.disk.install_snapshot(node.snapshot());
   trace_.mix(0x5a5b0000ULL ^ index);
 }
 

@@ -53,6 +53,30 @@ bool Simulation::leader_serving() const {
   return false;
 }
 
+raft::LogIndex Simulation::durable_majority_index() const {
+  // The highest index whose entry (as the longest live log has it) is durable
+  // on a majority of voters.
+  const Host* longest = nullptr;
+  for (std::size_t id = 1; id < hosts_.size(); ++id)
+    if (hosts_[id].up && (longest == nullptr || hosts_[id].node->log().last_index() > longest->node->log().last_index()))
+      longest = &hosts_[id];
+  if (longest == nullptr) return 0;
+  const raft::RaftLog& log = longest->node->log();
+  const std::size_t majority = longest->node->membership().majority();
+  for (raft::LogIndex index = log.last_index(); index >= log.first_index() && index > 0; --index) {
+    const raft::Term term = log.at(index).term;
+    std::size_t durable = 0;
+    for (std::size_t id = 1; id < hosts_.size(); ++id) {
+      const DurableState& disk = hosts_[id].disk.durable();
+      if (index > disk.snapshot_index && index <= disk.last_index() &&
+          disk.entries[index - disk.snapshot_index - 1].term == term)
+        ++durable;
+    }
+    if (durable >= majority) return index;
+  }
+  return 0;
+}
+
 void Simulation::schedule_observations() {
   const scenario::ClusterSpec& cluster = scenario_.cluster;
   expectation_states_.resize(scenario_.expect.size());
@@ -145,8 +169,10 @@ void Simulation::observe(std::uint32_t index) {
       // "Nothing new": no index beyond the highest one committed anywhere
       // when the window opened. Learning of an older commit is not new.
       if (observation.phase == 0) {
+        // An entry already durable on a majority is committed in effect,
+        // even if no node knows it yet; a leader may learn of it late.
         state.nodes = resolve(e.nodes);
-        state.target = safety_.max_commit();
+        state.target = std::max(safety_.max_commit(), durable_majority_index());
         return;
       }
       state.decided = true;

@@ -124,6 +124,7 @@ class Simulation {
   void observe(std::uint32_t index);
   bool leader_serving() const;
   Micros convergence_allowance() const;
+  raft::LogIndex durable_majority_index() const;
   std::vector<raft::NodeId> reachable_from(raft::NodeId node) const;
   void finish_checks(RunResult& result, const history::History& executed);
   void evaluate_expectations(RunResult& result, const history::History& history);

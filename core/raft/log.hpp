@@ -13,7 +13,7 @@ namespace raftsim::raft {
 class RaftLog {
  public:
   RaftLog() = default;
-  RaftLog(LogIndex snapshot_index, Term snapshot_term, std::vector<Entry> entries);
+  RaftLog(LogIndex snapshot_index, Term snapshot_term, std::vector<Entry> entries, bool check_term_order = true);
 
   LogIndex first_index() const { return snapshot_index_ + 1; }
   LogIndex last_index() const { return snapshot_index_ + entries_.size(); }
@@ -30,8 +30,10 @@ class RaftLog {
   // §5.4.1: is a log ending at (last_index, last_term) at least as up-to-date as ours?
   bool is_up_to_date(LogIndex last_index, Term last_term) const;
 
-  // Leader: append new entries at the end.
-  void append(Entry entry);
+  // Append at the end. Terms never decrease along a correct log; a planted
+  // bug (no-truncate) may break that, and passes check_term_order = false so
+  // the checkers, not this assertion, report the damage.
+  void append(Entry entry, bool check_term_order = true);
 
   // Follower: remove every entry from `index` on (a conflicting suffix, §5.3).
   void truncate_from(LogIndex index);

@@ -48,8 +48,10 @@ struct Message {
   Term hint_term = 0;        // and the term it has there
   std::uint64_t context = 0; // heartbeat read round, or read request id
   std::vector<Entry> entries;
-  // snapshot: the state machine at (log_index, log_term), shared, never copied.
+  // snapshot: the state machine at (log_index, log_term), shared, never
+  // copied, and the membership in force there (encoded).
   std::shared_ptr<const std::string> snapshot;
+  std::string snapshot_membership;
 };
 
 }  // namespace raftsim::raft

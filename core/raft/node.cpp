@@ -36,18 +36,19 @@ Node::Node(Config config, RestoreState restored, RandomSource& random)
       random_(random),
       current_term_(restored.hard_state.term),
       voted_for_(restored.hard_state.voted_for),
-      log_(restored.snapshot_index, restored.snapshot_term, std::move(restored.entries)) {
+      log_(restored.snapshot_index, restored.snapshot_term, std::move(restored.entries), !config_.bugs.any()) {
   RAFTSIM_ASSERT(config_.id != kNoNode, "node id 0 is reserved");
   RAFTSIM_ASSERT(config_.election_ticks_min > config_.heartbeat_ticks,
                  "election timeout ({} ticks) must exceed the heartbeat ({} ticks)", config_.election_ticks_min,
                  config_.heartbeat_ticks);
   RAFTSIM_ASSERT(config_.election_ticks_min <= config_.election_ticks_max, "election timeout range");
   RAFTSIM_ASSERT(config_.max_entries_per_append > 0 && config_.max_inflight_appends > 0, "append limits");
-  NodeId highest = config_.id;
-  for (NodeId voter : config_.voters) highest = std::max(highest, voter);
-  RAFTSIM_ASSERT(highest < kMaxNodes + 1, "node id {} beyond the limit of {}", highest, kMaxNodes);
-  votes_.assign(highest + 1, 0);
-  progress_.resize(highest + 1);
+  RAFTSIM_ASSERT(config_.id <= kMaxNodes, "node id {} beyond the limit of {}", config_.id, kMaxNodes);
+  for (NodeId voter : config_.voters)
+    RAFTSIM_ASSERT(voter != kNoNode && voter <= kMaxNodes, "voter id {} beyond the limit of {}", voter, kMaxNodes);
+  // Indexed by node id; membership changes may add any id up to the limit.
+  votes_.assign(kMaxNodes + 1, 0);
+  progress_.resize(kMaxNodes + 1);
   for (auto& progress : progress_) progress.inflights.reset(config_.max_inflight_appends);
 
   // A restarted node starts from what its disk holds; applying resumes at the snapshot.
@@ -55,7 +56,13 @@ Node::Node(Config config, RestoreState restored, RandomSource& random)
   RAFTSIM_ASSERT(commit_ <= log_.last_index(), "restored commit {} beyond the durable log {}", commit_,
                  log_.last_index());
   applied_ = log_.snapshot_index();
-  snapshot_ = {log_.snapshot_index(), log_.snapshot_term(), std::move(restored.snapshot_data)};
+  // Membership: the bootstrap voters, or the snapshot's, then any config entries in the log.
+  Membership bootstrap;
+  bootstrap.voters = config_.voters;
+  std::sort(bootstrap.voters.begin(), bootstrap.voters.end());
+  snapshot_ = {log_.snapshot_index(), log_.snapshot_term(), std::move(restored.snapshot_data),
+               restored.snapshot_membership.value_or(bootstrap)};
+  refresh_membership();
   unstable_from_ = log_.last_index() + 1;
   persisted_index_ = log_.last_index();
   last_hard_state_ = {current_term_, voted_for_, commit_};
@@ -63,14 +70,52 @@ Node::Node(Config config, RestoreState restored, RandomSource& random)
 }
 
 std::size_t Node::quorum() const {
-  const std::size_t voters = config_.voters.size();
+  const std::size_t voters = members_.voters.size();
   // The planted bug takes N/2 as a majority: 2 of 4, 2 of 5.
   if (config_.bugs.quorum_off_by_one) return std::max<std::size_t>(1, voters / 2);
   return voters / 2 + 1;
 }
 
-bool Node::is_voter(NodeId node) const {
-  return std::find(config_.voters.begin(), config_.voters.end(), node) != config_.voters.end();
+void Node::refresh_membership() {
+  // The latest configuration in the log is in force, committed or not (§4.1).
+  for (LogIndex index = log_.last_index(); index > log_.snapshot_index(); --index) {
+    const Entry& entry = log_.at(index);
+    if (entry.type == EntryType::config) {
+      members_ = decode_membership(*entry.data);
+      config_index_ = index;
+      return;
+    }
+  }
+  members_ = snapshot_.membership;
+  config_index_ = 0;
+}
+
+Membership Node::membership_at(LogIndex index) const {
+  for (LogIndex i = std::min(index, log_.last_index()); i > log_.snapshot_index(); --i) {
+    const Entry& entry = log_.at(i);
+    if (entry.type == EntryType::config) return decode_membership(*entry.data);
+  }
+  return snapshot_.membership;
+}
+
+bool Node::propose_membership(const MembershipChange& change) {
+  if (role_ != Role::leader || transfer_target_ != kNoNode) return false;
+  // Ongaro's 2015 fix for single-server changes: a leader must commit an
+  // entry of its own term first, and at most one change may be pending.
+  if (!committed_in_current_term() || config_index_ > commit_) return false;
+  const auto next = apply_change(members_, change);
+  if (!next) return false;
+  if (change.type == MembershipChangeType::add_learner) {
+    Progress& progress = progress_[change.node];
+    progress.match = 0;
+    progress.next = log_.last_index() + 1;
+    progress.become_probe();
+    progress.recent_active = true;
+    progress.acked_read_round = 0;
+  }
+  append_entry(EntryType::config, std::make_shared<const std::string>(encode_membership(*next)));
+  broadcast_append();
+  return true;
 }
 
 Message& Node::new_message(MessageType type, NodeId to) {
@@ -101,6 +146,7 @@ void Node::reset_election_timer() {
 
 void Node::tick() {
   if (role_ == Role::leader) {
+    ++leader_ticks_;
     ++heartbeat_elapsed_;
     ++election_elapsed_;
     if (transfer_target_ != kNoNode && ++transfer_elapsed_ >= config_.election_ticks_min)
@@ -130,7 +176,7 @@ void Node::tick() {
 
 bool Node::quorum_active() {
   std::size_t active = 0;
-  for (NodeId voter : config_.voters) {
+  for (NodeId voter : members_.voters) {
     if (voter == config_.id || progress_[voter].recent_active) ++active;
     progress_[voter].recent_active = false;
   }
@@ -181,6 +227,7 @@ void Node::become_leader() {
   heartbeat_elapsed_ = 0;
   election_elapsed_ = 0;
   read_round_ = 0;
+  leader_ticks_ = 0;
   for (NodeId node = 1; node < progress_.size(); ++node) {
     Progress& progress = progress_[node];
     progress.match = 0;
@@ -207,7 +254,7 @@ void Node::campaign(bool pre, std::uint64_t context) {
     become_leader();
     return;
   }
-  for (NodeId voter : config_.voters) {
+  for (NodeId voter : members_.voters) {
     if (voter == config_.id) continue;
     // A real vote request depends on our new term and self-vote being durable.
     Message& request = pre ? new_message(MessageType::prevote_request, voter)
@@ -329,7 +376,7 @@ void Node::handle_vote_response(const Message& message) {
   if (message.from >= votes_.size() || !is_voter(message.from)) return;
   votes_[message.from] = message.reject ? -1 : 1;
   std::size_t granted = 0, rejected = 0;
-  for (NodeId voter : config_.voters) {
+  for (NodeId voter : members_.voters) {
     if (votes_[voter] > 0) ++granted;
     if (votes_[voter] < 0) ++rejected;
   }
@@ -339,7 +386,7 @@ void Node::handle_vote_response(const Message& message) {
     } else {
       become_leader();
     }
-  } else if (rejected >= quorum() || rejected + quorum() > config_.voters.size()) {
+  } else if (rejected >= quorum() || rejected + quorum() > members_.voters.size()) {
     become_follower(current_term_, kNoNode);
   }
 }
@@ -351,8 +398,11 @@ void Node::handle_append(const Message& message, bool stale_term) {
     election_elapsed_ = 0;
   }
   auto respond = [&]() -> Message& {
-    return config_.bugs.ack_before_fsync ? new_message(MessageType::append_response, message.from)
-                                         : new_message_after_persist(MessageType::append_response, message.from);
+    Message& response = config_.bugs.ack_before_fsync
+                            ? new_message(MessageType::append_response, message.from)
+                            : new_message_after_persist(MessageType::append_response, message.from);
+    response.commit = commit_;  // lets the leader see whether we know its commit index
+    return response;
   };
   if (message.log_index < commit_) {
     // Everything up to our commit index already matches the leader.
@@ -374,7 +424,9 @@ void Node::handle_append(const Message& message, bool stale_term) {
   const LogIndex last_new = message.log_index + message.entries.size();
   const LogIndex conflict = log_.find_conflict(message.entries);
   if (conflict != 0) {
+    bool membership_touched = false;
     if (conflict <= log_.last_index()) {
+      membership_touched = conflict <= config_index_;
       if (invariants_enforced()) {
         RAFTSIM_ASSERT(conflict > commit_, "n{}: conflict at {} within the committed prefix (commit {})",
                        config_.id, conflict, commit_);
@@ -387,8 +439,12 @@ void Node::handle_append(const Message& message, bool stale_term) {
       }
     }
     for (const Entry& entry : message.entries) {
-      if (entry.index > log_.last_index()) log_.append(entry);
+      if (entry.index > log_.last_index()) {
+        log_.append(entry, invariants_enforced());
+        membership_touched |= entry.type == EntryType::config;
+      }
     }
+    if (membership_touched) refresh_membership();
   }
   commit_to(std::min(message.commit, last_new));
   respond().log_index = last_new;
@@ -438,7 +494,10 @@ void Node::handle_append_response(const Message& message) {
   } else if (progress.state == Progress::State::probe) {
     progress.probe_sent = false;
   }
-  send_append(message.from, false);
+  // Send even an empty append when the follower may not know our commit
+  // index yet (etcd's CanBumpCommit): it was skipped by the commit broadcast
+  // while its probe was outstanding.
+  send_append(message.from, message.commit < commit_);
 }
 
 void Node::handle_heartbeat_response(const Message& message) {
@@ -469,7 +528,8 @@ void Node::append_entry(EntryType type, std::shared_ptr<const std::string> data)
   entry.type = type;
   entry.data = std::move(data);
   log_.append(std::move(entry));
-  if (config_.voters.size() == 1 || quorum() <= 1) maybe_commit();
+  if (entry.type == EntryType::config) refresh_membership();
+  if (members_.voters.size() == 1 || quorum() <= 1) maybe_commit();
 }
 
 bool Node::propose(std::shared_ptr<const std::string> data) {
@@ -521,23 +581,26 @@ void Node::send_append(NodeId to, bool send_if_empty) {
 }
 
 void Node::broadcast_append() {
-  for (NodeId voter : config_.voters)
-    if (voter != config_.id) send_append(voter, true);
+  for_each_peer([&](NodeId peer) { send_append(peer, true); });
 }
 
 void Node::broadcast_heartbeat() {
-  for (NodeId voter : config_.voters) {
-    if (voter == config_.id) continue;
-    Message& heartbeat = new_message(MessageType::heartbeat, voter);
-    heartbeat.commit = std::min(progress_[voter].match, commit_);
+  // Every round gets a new number; followers echo it. Reads registered before
+  // this round are confirmed by its acknowledgement, and the tick it left at
+  // starts the leader's lease.
+  ++read_round_;
+  round_sent_tick_[read_round_ % round_sent_tick_.size()] = leader_ticks_;
+  for_each_peer([&](NodeId peer) {
+    Message& heartbeat = new_message(MessageType::heartbeat, peer);
+    heartbeat.commit = std::min(progress_[peer].match, commit_);
     heartbeat.context = read_round_;
-  }
+  });
 }
 
 bool Node::maybe_commit() {
   std::array<LogIndex, kMaxNodes> matches{};
   std::size_t count = 0;
-  for (NodeId voter : config_.voters)
+  for (NodeId voter : members_.voters)
     matches[count++] = voter == config_.id ? persisted_index_ : progress_[voter].match;
   std::sort(matches.begin(), matches.begin() + static_cast<std::ptrdiff_t>(count), std::greater<>());
   const std::size_t needed = quorum();
@@ -548,6 +611,12 @@ bool Node::maybe_commit() {
   // counting replicas; earlier ones commit with it (Figure 8).
   if (!config_.bugs.commit_old_term && log_.term_at(candidate) != current_term_) return false;
   commit_to(candidate);
+  if (role_ == Role::leader && !members_.is_voter(config_.id) && config_index_ <= commit_) {
+    // §4.2.2: a leader removed from the cluster steps down once the change is
+    // committed (the others learn of the commit from the next leader).
+    become_follower(current_term_, kNoNode);
+    return false;
+  }
   if (role_ == Role::leader && !reads_before_commit_.empty() && committed_in_current_term()) {
     auto waiting = std::move(reads_before_commit_);
     reads_before_commit_.clear();
@@ -580,8 +649,9 @@ void Node::compact(LogIndex index, std::shared_ptr<const std::string> data) {
   if (index <= log_.snapshot_index()) return;
   const auto term = log_.term_at(index);
   RAFTSIM_ASSERT(term.has_value(), "n{}: compacting to {} which the log does not hold", config_.id, index);
+  Membership membership = membership_at(index);
   log_.compact_to(index, *term);
-  snapshot_ = {index, *term, std::move(data)};
+  snapshot_ = {index, *term, std::move(data), std::move(membership)};
   unstable_from_ = std::max(unstable_from_, index + 1);
 }
 
@@ -594,6 +664,7 @@ void Node::send_snapshot(NodeId to) {
   message.log_term = snapshot_.term;
   message.commit = commit_;
   message.snapshot = snapshot_.data;
+  message.snapshot_membership = encode_membership(snapshot_.membership);
   // Wait for its answer (or a heartbeat) before sending more.
   progress.become_probe();
   progress.next = snapshot_.index + 1;
@@ -606,6 +677,7 @@ void Node::handle_snapshot(const Message& message) {
   election_elapsed_ = 0;
   Message& response = new_message_after_persist(MessageType::append_response, message.from);
   if (message.log_index <= commit_) {
+    response.commit = commit_;
     response.log_index = commit_;  // we already have all of it
     return;
   }
@@ -613,17 +685,20 @@ void Node::handle_snapshot(const Message& message) {
     // Our log already holds the snapshot's last entry: just commit up to it.
     commit_to(message.log_index);
     response.log_index = message.log_index;
+    response.commit = commit_;
     return;
   }
   // Replace the whole log and state machine with the snapshot.
   log_.reset_to_snapshot(message.log_index, message.log_term);
-  snapshot_ = {message.log_index, message.log_term, message.snapshot};
+  snapshot_ = {message.log_index, message.log_term, message.snapshot, decode_membership(message.snapshot_membership)};
   pending_snapshot_ = snapshot_;
+  refresh_membership();
   commit_ = message.log_index;
   applied_ = message.log_index;
   unstable_from_ = message.log_index + 1;
   persisted_index_ = std::min(persisted_index_, message.log_index);
   response.log_index = message.log_index;
+  response.commit = commit_;
 }
 
 // ---------------------------------------------------------------- reads
@@ -649,14 +724,32 @@ void Node::leader_read(NodeId from, std::uint64_t request_id) {
     }
     return;
   }
-  const bool lease = config_.read_mode == ReadMode::lease && config_.check_quorum;
-  if (config_.voters.size() == 1 || lease || config_.bugs.local_read) {
+  const bool lease = config_.read_mode == ReadMode::lease && config_.check_quorum && lease_valid();
+  if (members_.voters.size() == 1 || lease || config_.bugs.local_read) {
     answer_read(from, request_id, commit_);
     return;
   }
   // Confirm leadership with a heartbeat round tagged with this read's round.
-  pending_reads_.push_back({from, request_id, commit_, ++read_round_});
+  pending_reads_.push_back({from, request_id, commit_, read_round_ + 1});
   broadcast_heartbeat();
+}
+
+bool Node::lease_valid() const {
+  // Thesis §6.4.1: followers that acknowledged a round ignore other
+  // candidates for a minimum election timeout after they heard it (the
+  // CheckQuorum lease), so no other leader can exist until then, measured
+  // from when the round left. One tick less, since the nodes' ticks are not
+  // aligned. The hazard: this assumes clocks run at the same rate.
+  std::array<std::uint64_t, kMaxNodes> acked{};
+  std::size_t count = 0;
+  for (NodeId voter : members_.voters) acked[count++] = voter == config_.id ? read_round_ : progress_[voter].acked_read_round;
+  std::sort(acked.begin(), acked.begin() + static_cast<std::ptrdiff_t>(count), std::greater<>());
+  const std::size_t needed = quorum();
+  if (needed == 0 || needed > count) return false;
+  const std::uint64_t round = acked[needed - 1];
+  if (round == 0 || read_round_ - round >= round_sent_tick_.size()) return false;
+  const std::int64_t sent = round_sent_tick_[round % round_sent_tick_.size()];
+  return leader_ticks_ + 1 < sent + config_.election_ticks_min;
 }
 
 void Node::answer_read(NodeId from, std::uint64_t request_id, LogIndex index) {
@@ -680,7 +773,7 @@ void Node::release_confirmed_reads() {
   for (; released < pending_reads_.size(); ++released) {
     const PendingRead& read = pending_reads_[released];
     std::size_t acks = 0;
-    for (NodeId voter : config_.voters)
+    for (NodeId voter : members_.voters)
       if (voter == config_.id || progress_[voter].acked_read_round >= read.round) ++acks;
     if (acks < quorum()) break;
     answer_read(read.from, read.request_id, read.index);

@@ -3,6 +3,7 @@
 // the host feeds it ticks, messages and client requests, and drains a Ready
 // of things to persist, send and apply. No clock, no I/O, no threads; the
 // only randomness comes from the RandomSource handed in.
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -11,6 +12,8 @@
 #include "core/random.hpp"
 #include "core/raft/config.hpp"
 #include "core/raft/log.hpp"
+#include "core/raft/membership.hpp"
+#include "core/raft/snapshot.hpp"
 #include "core/raft/message.hpp"
 #include "core/raft/progress.hpp"
 #include "core/raft/ready.hpp"
@@ -24,6 +27,7 @@ struct RestoreState {
   Term snapshot_term = 0;
   std::vector<Entry> entries;  // after the snapshot
   std::shared_ptr<const std::string> snapshot_data;  // the state machine at snapshot_index
+  std::optional<Membership> snapshot_membership;     // the membership at snapshot_index
 };
 
 class Node {
@@ -44,6 +48,10 @@ class Node {
   // `index` (<= applied); entries up to it are dropped, and followers that
   // need them get the snapshot instead.
   void compact(LogIndex index, std::shared_ptr<const std::string> data);
+  // A membership change, one server at a time (dissertation §4.1, with the
+  // 2015 fix: only after the leader has committed an entry of its term, and
+  // only when no other change is pending). False when refused.
+  bool propose_membership(const MembershipChange& change);
   // Hands leadership to `to` once its log is current (thesis §3.10).
   void transfer_leadership(NodeId to);
   // The host says: everything up to (index, term) is durable.
@@ -62,6 +70,10 @@ class Node {
   LogIndex applied_index() const { return applied_; }
   const RaftLog& log() const { return log_; }
   const Config& config() const { return config_; }
+  const Membership& membership() const { return members_; }
+  const Snapshot& snapshot() const { return snapshot_; }
+  // The membership in force at `index` (for a snapshot taken there).
+  Membership membership_at(LogIndex index) const;
   std::size_t quorum() const;
 
   // Checks the node's own invariants (LogCabin's checkBasic); RAFTSIM_ASSERT on failure.
@@ -104,11 +116,20 @@ class Node {
   void leader_read(NodeId from, std::uint64_t request_id);
   void answer_read(NodeId from, std::uint64_t request_id, LogIndex index);
   void release_confirmed_reads();
+  bool lease_valid() const;
   void drop_pending_reads();
 
   Message& new_message(MessageType type, NodeId to);
   Message& new_message_after_persist(MessageType type, NodeId to);
-  bool is_voter(NodeId node) const;
+  bool is_voter(NodeId node) const { return members_.is_voter(node); }
+  void refresh_membership();  // members_ from the latest config entry in the log
+  template <typename F>
+  void for_each_peer(F&& f) const {
+    for (NodeId node : members_.voters)
+      if (node != config_.id) f(node);
+    for (NodeId node : members_.learners)
+      if (node != config_.id) f(node);
+  }
   bool invariants_enforced() const { return !config_.bugs.any(); }
 
   Config config_;
@@ -119,6 +140,8 @@ class Node {
   NodeId voted_for_ = kNoNode;
   RaftLog log_;
   Snapshot snapshot_;  // the latest snapshot: what a lagging follower is sent
+  Membership members_;            // in force: from the latest config entry in the log
+  LogIndex config_index_ = 0;     // index of that entry (0: from the snapshot or bootstrap)
   std::optional<Snapshot> pending_snapshot_;  // received, not yet handed to the host
 
   // Volatile state.
@@ -146,7 +169,9 @@ class Node {
   };
   std::vector<PendingRead> pending_reads_;      // waiting for a heartbeat round to confirm leadership
   std::vector<PendingRead> reads_before_commit_;  // waiting for the first commit of this term
-  std::uint64_t read_round_ = 0;
+  std::uint64_t read_round_ = 0;  // number of the last heartbeat round sent
+  std::int64_t leader_ticks_ = 0;  // ticks since this node last became leader
+  std::array<std::int64_t, 64> round_sent_tick_{};  // leader_ticks_ when recent rounds left
   NodeId transfer_target_ = kNoNode;
   int transfer_elapsed_ = 0;
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/raft/message.hpp"
+#include "core/raft/snapshot.hpp"
 #include "core/raft/types.hpp"
 
 namespace raftsim::raft {

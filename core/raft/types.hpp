@@ -17,6 +17,7 @@ inline constexpr std::size_t kMaxNodes = 64;  // CONTRACT §9: more than 64 is r
 enum class EntryType : std::uint8_t {
   normal,  // a client command; `data` is opaque to Raft
   noop,    // appended by a new leader so it can commit an entry of its own term (§5.4.2, §8)
+  config,  // a membership change; `data` is an encoded Membership (§4.1)
 };
 
 // One log entry. The payload is shared, never copied, between the leader's
@@ -36,13 +37,6 @@ struct HardState {
   NodeId voted_for = kNoNode;
   LogIndex commit = 0;
   bool operator==(const HardState&) const = default;
-};
-
-// A state-machine snapshot covering every entry up to `index` (§7).
-struct Snapshot {
-  LogIndex index = 0;
-  Term term = 0;
-  std::shared_ptr<const std::string> data;
 };
 
 enum class Role : std::uint8_t { follower, pre_candidate, candidate, leader };

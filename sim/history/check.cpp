@@ -140,12 +140,26 @@ class Checker {
         for (const auto& [call, index] : it->second)
           if (index != reader && index != SIZE_MAX && call <= by) return true;
       }
-      if (appends.size() > 1000) return true;  // bound the effort; appends are checked by the search anyway
-      return std::any_of(appends.begin(), appends.end(), [&](std::size_t a) {
-        const Operation& op = history_[a];
-        return a != reader && op.call_us <= by && !op.value->empty() &&
-               value.find(*op.value) != std::string_view::npos;
-      });
+      // Built by appends: the value must split into appended parts (after a
+      // written prefix, if any), each appended by an op called in time.
+      std::vector<std::size_t> usable;
+      for (const std::size_t a : appends)
+        if (a != reader && history_[a].call_us <= by && !history_[a].value->empty()) usable.push_back(a);
+      if (usable.empty()) return false;
+      if (usable.size() > 256 || value.size() > 4096) return true;  // bound the effort: the search decides anyway
+      std::vector<bool> reachable(value.size() + 1, false);
+      reachable[0] = true;
+      for (const auto& [text, two] : writers)
+        if (text.size() <= value.size() && value.substr(0, text.size()) == text && two[0].first <= by)
+          reachable[text.size()] = true;
+      for (std::size_t pos = 0; pos < value.size(); ++pos) {
+        if (!reachable[pos]) continue;
+        for (const std::size_t a : usable) {
+          const std::string& part = *history_[a].value;
+          if (value.compare(pos, part.size(), part) == 0) reachable[pos + part.size()] = true;
+        }
+      }
+      return static_cast<bool>(reachable[value.size()]);
     };
     std::size_t count = 0;
     for (const std::size_t i : ops) {

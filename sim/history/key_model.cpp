@@ -1,8 +1,6 @@
 // Compiling one partition's operations into KeyModel steps.
 #include "sim/history/key_model.hpp"
 
-#include <fmt/format.h>
-
 #include "core/assert.hpp"
 
 namespace raftsim::history::detail {
@@ -103,17 +101,6 @@ bool KeyModel::node_equals(std::uint32_t node, std::string_view text) const {
   }
 }
 
-std::string KeyModel::text_of(std::uint32_t node) const {
-  std::vector<std::string_view> parts;
-  while (nodes_[node].parent != UINT32_MAX) {
-    parts.push_back(ops_[nodes_[node].op].appended);
-    node = nodes_[node].parent;
-  }
-  std::string text = values_[node];
-  for (auto it = parts.rbegin(); it != parts.rend(); ++it) text += *it;
-  return text;
-}
-
 // Appending builds a node (parent, op) unless the string it makes is one
 // that operations mention, which keeps equal values equal ids.
 std::uint32_t KeyModel::append(std::uint32_t value, std::uint32_t op) {
@@ -200,15 +187,6 @@ std::uint32_t KeyModel::step_etcd(std::uint32_t state, std::uint32_t op) {
   }
   etcd_steps_.insert(key, next == kNoState ? kImpossible : next);
   return next;
-}
-
-std::string KeyModel::describe_state(std::uint32_t state) const {
-  if (state == kNoState) return "(impossible)";
-  const std::uint32_t value = etcd_ ? states_[state].value : state;
-  std::string text = value == 0 ? std::string("absent") : fmt::format("\"{}\"", text_of(value));
-  if (etcd_ && states_[state].mod_revision >= 0)
-    text += fmt::format(" (mod revision {})", states_[state].mod_revision);
-  return text;
 }
 
 }  // namespace raftsim::history::detail

@@ -60,8 +60,6 @@ class KeyModel {
            x.revision == y.revision && x.mod_revision == y.mod_revision && x.appended == y.appended;
   }
 
-  std::string describe_state(std::uint32_t state) const;
-
  private:
   enum class Action : std::uint8_t { read, write, cas_ok, cas_fail, cas_maybe, append };
   struct Compiled {
@@ -96,7 +94,6 @@ class KeyModel {
   std::uint32_t append(std::uint32_t value, std::uint32_t op);
   std::uint32_t step_etcd(std::uint32_t state, std::uint32_t op);
   bool node_equals(std::uint32_t node, std::string_view text) const;
-  std::string text_of(std::uint32_t node) const;
 
   bool etcd_ = false;
   std::vector<Compiled> ops_;

@@ -23,16 +23,15 @@ class Memo {
     while (lo < words_ && bits[lo] == ~0ull) ++lo;
     auto hi = static_cast<std::uint32_t>(words_);
     while (hi > lo && bits[hi - 1] == 0) --hi;
-    const std::uint64_t hash = mix64(set_hash ^ (std::uint64_t{state} * 0x9E3779B97F4A7C15ull)) | 1;
+    const auto hash =
+        static_cast<std::uint32_t>(mix64(set_hash ^ (std::uint64_t{state} * 0x9E3779B97F4A7C15ull)) >> 32) | 1;
 
     std::size_t mask = slots_.size() - 1;
     std::size_t i = hash & mask;
     for (;; i = (i + 1) & mask) {
       const Slot& slot = slots_[i];
       if (slot.hash == 0) break;
-      if (slot.hash == hash && slot.state == state && slot.lo == lo && slot.hi == hi &&
-          std::equal(bits.begin() + lo, bits.begin() + hi,
-                     arena_.begin() + static_cast<std::ptrdiff_t>(slot.offset)))
+      if (slot.hash == hash && slot.state == state && slot.lo == lo && slot.hi == hi && same_window(slot, bits))
         return false;
     }
     if (2 * (count_ + 1) > slots_.size()) {
@@ -41,8 +40,15 @@ class Memo {
       i = hash & mask;
       while (slots_[i].hash != 0) i = (i + 1) & mask;
     }
-    slots_[i] = Slot{hash, arena_.size(), state, lo, hi};
-    arena_.insert(arena_.end(), bits.begin() + lo, bits.begin() + hi);
+    // A window of one word is kept in the slot itself; longer ones in the arena.
+    std::uint64_t payload = 0;
+    if (hi - lo == 1) {
+      payload = bits[lo];
+    } else if (hi - lo > 1) {
+      payload = arena_.size();
+      arena_.insert(arena_.end(), bits.begin() + lo, bits.begin() + hi);
+    }
+    slots_[i] = Slot{hash, state, lo, hi, payload};
     ++count_;
     return true;
   }
@@ -51,12 +57,19 @@ class Memo {
 
  private:
   struct Slot {
-    std::uint64_t hash = 0;  // 0: empty
-    std::size_t offset = 0;  // into arena_
+    std::uint32_t hash = 0;  // 0: empty
     std::uint32_t state = 0;
     std::uint32_t lo = 0;  // words below lo are all ones
     std::uint32_t hi = 0;  // words from hi are all zeros
+    std::uint64_t payload = 0;  // the window's one word, or its offset in arena_
   };
+
+  bool same_window(const Slot& slot, const std::vector<std::uint64_t>& bits) const {
+    if (slot.hi - slot.lo == 0) return true;
+    if (slot.hi - slot.lo == 1) return bits[slot.lo] == slot.payload;
+    return std::equal(bits.begin() + slot.lo, bits.begin() + slot.hi,
+                      arena_.begin() + static_cast<std::ptrdiff_t>(slot.payload));
+  }
 
   void grow() {
     std::vector<Slot> old(slots_.size() * 2);

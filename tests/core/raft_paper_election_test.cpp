@@ -462,7 +462,7 @@ TEST_CASE("thesis §9.6 with PreVote a partitioned node that rejoins does not di
 
 // ---------------------------------------------------------------- CheckQuorum and the leader lease
 
-TEST_CASE("§6.2 CheckQuorum a leader that hears from no majority for an election timeout steps down",
+TEST_CASE("thesis §6.2 CheckQuorum a leader that hears from no majority for an election timeout steps down",
           "[core][raft][checkquorum]") {
   Options options;
   options.check_quorum = true;
@@ -495,7 +495,7 @@ TEST_CASE("§6.2 CheckQuorum a leader that hears from no majority for an electio
   }
 }
 
-TEST_CASE("§6.2 without CheckQuorum a cut-off leader stays leader", "[core][raft][checkquorum]") {
+TEST_CASE("thesis §6.2 without CheckQuorum a cut-off leader stays leader", "[core][raft][checkquorum]") {
   Cluster cluster(3);
   cluster.elect(1);
   cluster.isolate(2);
@@ -507,7 +507,7 @@ TEST_CASE("§6.2 without CheckQuorum a cut-off leader stays leader", "[core][raf
   CHECK(cluster.node(1).role() == Role::leader);
 }
 
-TEST_CASE("§6.2 leader lease with CheckQuorum a follower that heard from its leader ignores vote requests",
+TEST_CASE("thesis §4.2.3 leader lease with CheckQuorum a follower that heard from its leader ignores vote requests",
           "[core][raft][checkquorum]") {
   Options options;
   options.check_quorum = true;
@@ -551,7 +551,7 @@ TEST_CASE("§6.2 leader lease with CheckQuorum a follower that heard from its le
   }
 }
 
-TEST_CASE("§6.2 without CheckQuorum a follower grants a vote in a new term while it knows a leader",
+TEST_CASE("thesis §4.2.3 without CheckQuorum a follower grants a vote in a new term while it knows a leader",
           "[core][raft][checkquorum]") {
   Solo follower(2, 3, {}, restore_state(1, 1, 1, {1}));
   follower.step(make_message(MessageType::heartbeat, 1, 2, 1));

@@ -183,7 +183,7 @@ TEST_CASE("§5.3 a leader backtracks with the follower's hint to the match point
 }
 
 TEST_CASE("§5.3 a follower whose probe is answered after the commit advanced learns the commit index at once",
-          "[core][raft][5.3][!mayfail][bug]") {
+          "[core][raft][5.3]") {
   // n1 has entries 1..2 of term 1, n2 too, n3 nothing. n1 is elected for term 2.
   Cluster cluster(3, {}, {restore_state(1, raft::kNoNode, 0, {1, 1}), restore_state(1, raft::kNoNode, 0, {1, 1}),
                           restore_state(1, raft::kNoNode, 0, {})});
@@ -234,6 +234,103 @@ TEST_CASE("§5.3 a leader probes one append at a time until the follower matches
   CHECK(cluster.node(2).commit_index() == 7);
   for (const Message& message : cluster.delivered())
     if (message.type == MessageType::append) CHECK(message.entries.size() <= 2);
+}
+
+TEST_CASE("§5.3 a heartbeat carries no commit index beyond what the follower is known to match",
+          "[core][raft][5.3]") {
+  // n2 holds entries 2..3 of term 1 that never committed; n1 wins term 2 with n3.
+  Cluster cluster(3, {}, {restore_state(1, raft::kNoNode, 1, {1}), restore_state(1, raft::kNoNode, 1, {1, 1, 1}),
+                          restore_state(1, raft::kNoNode, 1, {1})});
+  cluster.tick_until_campaign(1);
+  cluster.isolate(2);
+  cluster.stabilize();
+  REQUIRE(cluster.node(1).role() == Role::leader);
+  REQUIRE(cluster.node(1).commit_index() == 2);  // its no-op, with n3
+  cluster.heal(2);
+
+  // The heartbeat to n2 says commit min(match 0, 2) = 0, not 2: n2's entry 2 is of term 1.
+  cluster.tick(1);
+  cluster.process(1);
+  const Message* heartbeat = find_if(cluster.network(), is(MessageType::heartbeat, 1, 2));
+  REQUIRE(heartbeat != nullptr);
+  CHECK(heartbeat->commit == 0);
+  REQUIRE(cluster.deliver(is(MessageType::heartbeat, 1, 2)));
+  CHECK(cluster.node(2).commit_index() == 1);
+  CHECK(cluster.node(2).log().at(2).term == 1);
+
+  // Its answer makes the leader repair n2's log, and then n2 commits.
+  cluster.stabilize();
+  CHECK(terms_of(cluster.node(2).log()) == std::vector<Term>{1, 2});
+  cluster.tick(1);
+  cluster.stabilize();
+  CHECK(cluster.node(2).commit_index() == 2);
+}
+
+TEST_CASE("§5.3 a leader keeps at most max_inflight_appends appends in flight to a follower",
+          "[core][raft][5.3]") {
+  Options options;
+  options.max_inflight_appends = 2;
+  Cluster cluster(3, options);
+  cluster.elect(1);
+  for (int i = 0; i < 5; ++i) REQUIRE(cluster.node(1).propose(std::make_shared<const std::string>("p")));
+  cluster.process(1);
+  CHECK(cluster.in_flight(is(MessageType::append, 1, 2)) == 2);
+  CHECK(cluster.in_flight(is(MessageType::append, 1, 3)) == 2);
+  cluster.stabilize();  // each acknowledgement opens the window again
+  for (NodeId id = 1; id <= 3; ++id) CHECK(cluster.node(id).log().last_index() == 6);
+  CHECK(cluster.node(1).commit_index() == 6);
+}
+
+TEST_CASE("§8 a follower forwards a client's proposal to its leader and a node with no leader refuses it",
+          "[core][raft][8]") {
+  Cluster cluster(3);
+  CHECK_FALSE(cluster.node(2).propose(std::make_shared<const std::string>("lost")));
+  CHECK(cluster.take(2).messages.empty());
+  cluster.elect(1);
+  REQUIRE(cluster.node(2).propose(std::make_shared<const std::string>("z")));
+  const Ready ready = cluster.process(2);
+  REQUIRE(ready.messages.size() == 1);
+  CHECK(ready.messages[0].type == MessageType::proposal);
+  CHECK(ready.messages[0].to == 1);
+  REQUIRE(ready.messages[0].entries.size() == 1);
+  CHECK(*ready.messages[0].entries[0].data == "z");
+  CHECK(cluster.node(2).log().last_index() == 1);  // a follower appends nothing itself
+  cluster.stabilize();
+  REQUIRE(cluster.node(1).log().last_index() == 2);
+  CHECK(cluster.node(1).log().at(2).term == 1);  // the leader's term, whatever the follower sent
+  CHECK(*cluster.node(1).log().at(2).data == "z");
+  CHECK(cluster.node(1).commit_index() == 2);
+}
+
+TEST_CASE("thesis §3.10 leadership transfer hands over to an up-to-date follower past the leader lease",
+          "[core][raft][transfer]") {
+  Options options;
+  options.check_quorum = true;
+  options.prevote = true;
+  Cluster cluster(3, options);
+  cluster.elect(1);
+
+  SECTION("a follower that is up to date") {
+    cluster.node(1).transfer_leadership(2);
+    const Ready ready = cluster.process(1);
+    REQUIRE(count_if(ready.messages, is(MessageType::timeout_now, 1, 2)) == 1);
+    CHECK_FALSE(cluster.node(1).propose(std::make_shared<const std::string>("refused")));
+  }
+  SECTION("a follower that must catch up first") {
+    cluster.isolate(2);
+    REQUIRE(cluster.node(1).propose(std::make_shared<const std::string>("x")));
+    cluster.stabilize();
+    cluster.heal(2);
+    cluster.node(1).transfer_leadership(2);
+    const Ready ready = cluster.process(1);
+    CHECK(count_if(ready.messages, is(MessageType::timeout_now)) == 0);
+  }
+  cluster.stabilize();
+  CHECK(cluster.node(2).role() == Role::leader);
+  CHECK(cluster.node(2).term() == 2);
+  CHECK(cluster.node(1).role() == Role::follower);
+  CHECK(cluster.node(1).leader() == 2);
+  CHECK(cluster.node(3).leader() == 2);
 }
 
 // ---------------------------------------------------------------- §5.4.2 and §8: commitment
