@@ -117,7 +117,7 @@ void Simulation::client_response(std::uint32_t slot) {
 void Simulation::client_timeout(ClientState& client, std::uint64_t sequence) {
   if (client.sequence != sequence || !client.waiting) return;
   // The outcome is unknown: the write may still apply, at any later time.
-  client.node = client.node % static_cast<raft::NodeId>(scenario_.cluster.nodes) + 1;
+  client.node = next_member(client.node);
   finish_operation(client, history::Outcome::unknown, std::nullopt, 0);
 }
 
@@ -126,7 +126,7 @@ void Simulation::finish_operation(ClientState& client, history::Outcome outcome,
   history::Operation& op = history_[client.history_index];
   not_executed_[client.history_index] = !executed;
   // Refused for want of a leader: like etcd's client, try another endpoint.
-  if (!executed) client.node = client.node % static_cast<raft::NodeId>(scenario_.cluster.nodes) + 1;
+  if (!executed) client.node = next_member(client.node);
   op.outcome = outcome;
   if (outcome != history::Outcome::unknown) {
     op.return_us = scheduler_.now();
@@ -161,6 +161,16 @@ void Simulation::finish_operation(ClientState& client, history::Outcome outcome,
 }  // namespace raftsim::sim
 
 namespace raftsim::sim {
+
+raft::NodeId Simulation::next_member(raft::NodeId after) const {
+  // Clients retry at the next member, as a client with every endpoint would.
+  const auto count = static_cast<raft::NodeId>(hosts_.size() - 1);
+  for (raft::NodeId step = 1; step <= count; ++step) {
+    const raft::NodeId candidate = (after + step - 1) % count + 1;
+    if (hosts_[candidate].member) return candidate;
+  }
+  return after;
+}
 
 history::History Simulation::executed_history() const {
   history::History executed;

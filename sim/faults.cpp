@@ -43,6 +43,7 @@ std::vector<raft::NodeId> Simulation::resolve(const scenario::NodeSelector& sele
   raft::Term leader_term = 0;
   for (std::size_t id = 1; id < hosts_.size(); ++id) {
     const Host& host = hosts_[id];
+    if (!host.member) continue;  // not added yet, or removed
     all.push_back(host.id);
     if (!host.up) {
       down.push_back(host.id);
@@ -88,7 +89,10 @@ std::vector<raft::NodeId> Simulation::resolve(const scenario::NodeList& list) {
 
 void Simulation::apply_fault(const scenario::Fault& fault) {
   using Kind = scenario::Fault::Kind;
-  const int n = scenario_.cluster.nodes;
+  std::vector<raft::NodeId> members;
+  for (std::size_t id = 1; id < hosts_.size(); ++id)
+    if (hosts_[id].member) members.push_back(hosts_[id].id);
+  const int n = static_cast<int>(members.size());
   last_fault_us_ = scheduler_.now();
   trace_.mix(0xfa017ULL ^ static_cast<std::uint64_t>(fault.kind));
   const auto cut_between = [&](const std::vector<raft::NodeId>& a, const std::vector<raft::NodeId>& b) {
@@ -130,8 +134,7 @@ void Simulation::apply_fault(const scenario::Fault& fault) {
     }
     case Kind::partition_named: {
       network_.heal_all();
-      std::vector<raft::NodeId> ring;
-      for (int id = 1; id <= n; ++id) ring.push_back(static_cast<raft::NodeId>(id));
+      std::vector<raft::NodeId> ring = members;
       shuffle(ring, fault_random_);
       switch (fault.named) {
         case scenario::NamedPartition::random_halves: {
@@ -207,8 +210,8 @@ void Simulation::apply_fault(const scenario::Fault& fault) {
       network_.heal_all();
       const auto nodes = resolve(fault.node);
       std::vector<raft::NodeId> rest;
-      for (int id = 1; id <= n; ++id)
-        if (nodes.empty() || static_cast<raft::NodeId>(id) != nodes.front()) rest.push_back(static_cast<raft::NodeId>(id));
+      for (raft::NodeId id : members)
+        if (nodes.empty() || id != nodes.front()) rest.push_back(id);
       if (!nodes.empty()) cut_between(nodes, rest);
       timeline(fmt::format("isolate {} -> {}", fault.node.text(), describe(nodes)));
       break;
@@ -233,7 +236,7 @@ void Simulation::apply_fault(const scenario::Fault& fault) {
         if (!host_live(host)) continue;
         if (fault.skew >= 0) {
           // The clock jumps ahead: the ticks it skipped over fire at once.
-          for (Micros t = 0; t + scenario_.cluster.tick <= fault.skew; t += scenario_.cluster.tick) {
+          for (Micros t = 0; t + scenario_.cluster.tick <= fault.skew && host.up; t += scenario_.cluster.tick) {
             host.node->tick();
             drive(host);
           }
@@ -256,6 +259,9 @@ void Simulation::apply_fault(const scenario::Fault& fault) {
       network_.change(fault.network);
       timeline(fmt::format("network changes: {}", fault.text));
       break;
+    case Kind::add_node:
+    case Kind::promote:
+    case Kind::remove_node: break;  // membership_fault() handles these, with retries
     case Kind::transfer: {
       const auto target = resolve(fault.node);
       const auto leader = resolve(scenario::NodeSelector{scenario::NodeSelector::Kind::leader, 0});
@@ -272,6 +278,83 @@ void Simulation::apply_fault(const scenario::Fault& fault) {
   for (std::size_t id = 1; id < hosts_.size(); ++id)
     if (hosts_[id].up) logs.emplace_back(hosts_[id].id, &hosts_[id].node->log());
   safety_.check_log_matching(scheduler_.now(), logs);
+}
+
+}  // namespace raftsim::sim
+
+namespace raftsim::sim {
+
+bool Simulation::membership_fault(const scenario::Fault& fault, std::string& outcome) {
+  using Kind = scenario::Fault::Kind;
+  const auto leader_ids = resolve(scenario::NodeSelector{scenario::NodeSelector::Kind::leader, 0});
+  if (leader_ids.empty()) {
+    outcome = "no leader";
+    return false;
+  }
+  Host& leader = hosts_[leader_ids.front()];
+  raft::Node& node = *leader.node;
+  const auto targets = resolve(fault.node);
+  if (fault.kind == Kind::add_node) {
+    const auto id = static_cast<raft::NodeId>(fault.node.node);
+    if (hosts_[id].member) {
+      timeline(fmt::format("add_node n{}: already a member", id));
+      return true;
+    }
+    if (!node.propose_membership({raft::MembershipChangeType::add_learner, id})) {
+      outcome = "the leader has a change pending or has not committed in its term";
+      return false;
+    }
+    last_fault_us_ = scheduler_.now();
+    timeline(fmt::format("add_node n{}: leader n{} proposes it as a learner", id, leader.id));
+    Host& added = hosts_[id];
+    added.member = true;
+    added.disk = Disk();
+    added.store = kv::Store();
+    start_host(added);
+    drive(leader);
+    return true;
+  }
+  if (targets.empty()) {
+    outcome = fmt::format("{} resolves to no node", fault.node.text());
+    return false;
+  }
+  const raft::NodeId id = targets.front();
+  if (fault.kind == Kind::promote) {
+    if (node.membership().is_voter(id)) {
+      timeline(fmt::format("promote n{}: already a voter", id));
+      return true;
+    }
+    if (!node.membership().is_learner(id)) {
+      outcome = fmt::format("n{} is not a learner", id);
+      return false;
+    }
+    // Dissertation §4.2.1: a new server joins the vote only once it has caught up.
+    const Host& learner = hosts_[id];
+    if (!learner.up || learner.node->applied_index() < node.commit_index()) {
+      outcome = fmt::format("n{} has not caught up with the leader's log", id);
+      return false;
+    }
+    if (!node.propose_membership({raft::MembershipChangeType::promote, id})) {
+      outcome = "the leader has a change pending";
+      return false;
+    }
+    last_fault_us_ = scheduler_.now();
+    timeline(fmt::format("promote n{}: leader n{} proposes it as a voter", id, leader.id));
+    drive(leader);
+    return true;
+  }
+  if (!node.membership().is_member(id)) {
+    timeline(fmt::format("remove_node n{}: not a member", id));
+    return true;
+  }
+  if (!node.propose_membership({raft::MembershipChangeType::remove, id})) {
+    outcome = "the leader has a change pending, or it is the last voter";
+    return false;
+  }
+  last_fault_us_ = scheduler_.now();
+  timeline(fmt::format("remove_node {} -> n{}: leader n{} proposes its removal", fault.node.text(), id, leader.id));
+  drive(leader);
+  return true;
 }
 
 }  // namespace raftsim::sim

@@ -15,7 +15,10 @@ raft::Config Simulation::node_config(raft::NodeId id) const {
   const scenario::ClusterSpec& cluster = scenario_.cluster;
   raft::Config config;
   config.id = id;
-  for (int n = 1; n <= cluster.nodes; ++n) config.voters.push_back(static_cast<raft::NodeId>(n));
+  // The initial members bootstrap with n1..nN as voters; a node added later
+  // starts empty and learns its membership from the leader's log.
+  if (static_cast<int>(id) <= cluster.nodes)
+    for (int n = 1; n <= cluster.nodes; ++n) config.voters.push_back(static_cast<raft::NodeId>(n));
   config.election_ticks_min = static_cast<int>(cluster.election_timeout.min / cluster.tick);
   config.election_ticks_max = static_cast<int>(cluster.election_timeout.max / cluster.tick);
   config.heartbeat_ticks = static_cast<int>(cluster.heartbeat / cluster.tick);
@@ -31,6 +34,7 @@ raft::Config Simulation::node_config(raft::NodeId id) const {
 void Simulation::start_host(Host& host) {
   host.node = std::make_unique<raft::Node>(node_config(host.id), host.disk.restore_state(), *host.timer_random);
   host.up = true;
+  host.started = true;
   host.paused = false;
   host.seen_role = host.node->role();
   host.seen_term = host.node->term();
@@ -59,6 +63,22 @@ void Simulation::crash_host(Host& host, bool lose_unsynced) {
 void Simulation::restart_host(Host& host) {
   if (host.disk.durable().snapshot_data) host.store = kv::Store::restore(*host.disk.durable().snapshot_data);
   start_host(host);
+}
+
+void Simulation::remove_host(Host& host) {
+  // A removed member shuts down, as an etcd member does once it applies its removal.
+  crash_host(host, false);
+  host.member = false;
+  host.removal_pending = false;
+  timeline(fmt::format("n{} leaves the cluster (its removal is applied)", host.id));
+}
+
+std::size_t Simulation::voters_on_side(const Host& host) const {
+  const raft::Membership& membership = host.node->membership();
+  std::size_t voters = 0;
+  for (raft::NodeId id : reachable_from(host.id))
+    if (membership.is_voter(id)) ++voters;
+  return voters;
 }
 
 void Simulation::notice_changes(Host& host) {
@@ -90,8 +110,8 @@ void Simulation::notice_changes(Host& host) {
     if (trace_.writing())
       trace_event("commit", fmt::format("\"node\":\"n{}\",\"commit\":{}", host.id, node.commit_index()));
     const auto side = reachable_from(host.id);
-    const auto majority = static_cast<std::size_t>(scenario_.cluster.nodes / 2 + 1);
-    if (side.size() < majority) {
+    const auto majority = node.membership().majority();
+    if (voters_on_side(host) < majority) {
       // Cut off from a majority: only an entry already durable on a majority may commit.
       const raft::Term term = node.log().term_at(node.commit_index()).value_or(0);
       std::size_t durable = 0;
@@ -104,7 +124,7 @@ void Simulation::notice_changes(Host& host) {
       }
       safety_.on_commit(now, host.id, node.commit_index(), false, durable >= majority, describe(side));
     } else {
-      safety_.on_commit(now, host.id, node.commit_index(), side.size() >= majority, true, describe(side));
+      safety_.on_commit(now, host.id, node.commit_index(), true, true, describe(side));
     }
     if (options_.observe) observations_[host.id - 1].commits.emplace_back(now, node.commit_index());
   }
@@ -158,6 +178,7 @@ void Simulation::drive(Host& host) {
     maybe_snapshot(host);
   }
   node.check_invariants();
+  if (host.removal_pending) remove_host(host);
 }
 
 void Simulation::maybe_snapshot(Host& host) {
@@ -199,6 +220,25 @@ void Simulation::on_synced(Host& host, std::uint64_t incarnation) {
 void Simulation::apply_committed(Host& host) {
   for (const raft::Entry& entry : host.ready.committed) {
     safety_.on_apply(scheduler_.now(), host.id, entry);
+    if (entry.type == raft::EntryType::config && entry.index > newest_config_applied_) {
+      // The first time the cluster applies a new configuration: members it
+      // leaves out shut down (an etcd member removed while cut off learns it
+      // from its peers' "member removed" answer; here the operator stops it).
+      newest_config_applied_ = entry.index;
+      const raft::Membership membership = raft::decode_membership(*entry.data);
+      timeline(fmt::format("membership {} committed", raft::describe(membership)));
+      for (std::size_t id = 1; id < hosts_.size(); ++id) {
+        Host& other = hosts_[id];
+        if (!other.member || membership.is_member(other.id)) continue;
+        if (&other == &host) {
+          host.removal_pending = true;  // after this drive() is done with the node
+        } else {
+          remove_host(other);
+        }
+      }
+      continue;
+    }
+    if (entry.type == raft::EntryType::config) continue;
     if (entry.type != raft::EntryType::normal || !entry.data) continue;
     const RequestPayload payload = decode_payload(*entry.data);
     const kv::Response response = host.store.apply(payload.request);

@@ -48,7 +48,7 @@ bool Simulation::leader_serving() const {
     if (!host_live(host) || host.node->role() != raft::Role::leader) continue;
     const raft::Node& node = *host.node;
     if (node.log().term_at(node.commit_index()) != node.term()) continue;
-    if (reachable_from(host.id).size() >= static_cast<std::size_t>(scenario_.cluster.nodes / 2 + 1)) return true;
+    if (voters_on_side(host) >= node.membership().majority()) return true;
   }
   return false;
 }
@@ -144,7 +144,8 @@ void Simulation::observe(std::uint32_t index) {
       return;
     }
     const bool healthy = !network_.any_cut() &&
-                         std::all_of(hosts_.begin() + 1, hosts_.end(), [](const Host& h) { return h.up && !h.paused; });
+                         std::all_of(hosts_.begin() + 1, hosts_.end(),
+                                     [](const Host& h) { return !h.member || (h.up && !h.paused); });
     if (!healthy) {
       liveness_detail_ = "not judged: a fault was still in force after the last fault's time";
       return;
@@ -373,6 +374,7 @@ void Simulation::summarise(RunResult& result) {
   result.timeline = timeline_;
   for (std::size_t id = 1; id < hosts_.size(); ++id) {
     const Host& host = hosts_[id];
+    if (!host.started) continue;
     NodeSummary node;
     node.name = fmt::format("n{}", host.id);
     node.up = host.up;
@@ -382,7 +384,7 @@ void Simulation::summarise(RunResult& result) {
       node.commit_index = host.node->commit_index();
       node.applied_index = host.node->applied_index();
     } else {
-      node.role = "crashed";
+      node.role = host.member ? "crashed" : "removed";
       node.term = host.disk.durable().hard_state.term;
       node.commit_index = host.disk.durable().hard_state.commit;
     }

@@ -38,15 +38,17 @@ Simulation::Simulation(const scenario::Scenario& scenario, const RunOptions& opt
     : scenario_(scenario),
       options_(options),
       scheduler_(4096),
-      network_(scenario.network, scenario.cluster.nodes, scenario.seed),
+      network_(scenario.network, scenario.max_node_id(), scenario.seed),
       disk_random_(make_stream(scenario.seed, Stream::disk)),
       fault_random_(make_stream(scenario.seed, Stream::faults)),
       safety_(scenario.cluster.nodes) {
   if (!options_.trace_path.empty()) trace_.open(options_.trace_path);
   const int nodes = scenario.cluster.nodes;
-  hosts_.resize(static_cast<std::size_t>(nodes) + 1);
-  observations_.resize(static_cast<std::size_t>(nodes));
-  for (int id = 1; id <= nodes; ++id) {
+  const int all_nodes = scenario.max_node_id();
+  hosts_.resize(static_cast<std::size_t>(all_nodes) + 1);
+  observations_.resize(static_cast<std::size_t>(all_nodes));
+  fault_retries_.assign(scenario.faults.size(), 0);
+  for (int id = 1; id <= all_nodes; ++id) {
     Host& host = hosts_[static_cast<std::size_t>(id)];
     host.id = static_cast<raft::NodeId>(id);
     host.timer_random = std::make_unique<Xoshiro256>(make_stream(scenario.seed, Stream::timers, static_cast<std::uint64_t>(id)));
@@ -121,7 +123,25 @@ void Simulation::handle(const Event& event) {
     case EventKind::client_arrive: client_arrive(event.a, event.b, event.payload); break;
     case EventKind::client_response: client_response(event.a); break;
     case EventKind::client_timeout: client_timeout(clients_[event.a], event.payload); break;
-    case EventKind::fault: apply_fault(scenario_.faults[event.a]); break;
+    case EventKind::fault: {
+      const scenario::Fault& fault = scenario_.faults[event.a];
+      std::string outcome;
+      if (fault.kind == scenario::Fault::Kind::add_node || fault.kind == scenario::Fault::Kind::promote ||
+          fault.kind == scenario::Fault::Kind::remove_node) {
+        if (!membership_fault(fault, outcome)) {
+          // No leader yet, a change still pending, or a learner still catching
+          // up: try again shortly, as an operator's etcdctl would.
+          if (++fault_retries_[event.a] < 200) {
+            scheduler_.schedule_after(100'000, EventKind::fault, event.a);
+          } else {
+            timeline(fmt::format("{}: gave up after 20s: {}", fault.text, outcome));
+          }
+        }
+        break;
+      }
+      apply_fault(fault);
+      break;
+    }
     case EventKind::node_resume: {
       Host& host = hosts_[event.a];
       if (host.paused && host.paused_until == event.time) {
@@ -137,7 +157,10 @@ void Simulation::handle(const Event& event) {
 }
 
 RunResult Simulation::run(history::History* history_out) {
-  for (std::size_t id = 1; id < hosts_.size(); ++id) start_host(hosts_[id]);
+  for (int id = 1; id <= scenario_.cluster.nodes; ++id) {
+    hosts_[static_cast<std::size_t>(id)].member = true;
+    start_host(hosts_[static_cast<std::size_t>(id)]);
+  }
   for (std::size_t c = 1; c < clients_.size(); ++c)
     scheduler_.schedule(0, EventKind::client_wakeup, static_cast<std::uint32_t>(c));
   for (std::size_t f = 0; f < scenario_.faults.size(); ++f)

@@ -33,7 +33,10 @@ struct PendingRequest {
 
 struct Host {
   raft::NodeId id = 0;
-  bool up = true;
+  bool member = false;  // started and not removed (n1..nN from the start; added nodes once added)
+  bool started = false;         // has run at some point (shown in the summary)
+  bool removal_pending = false; // applied its own removal: shuts down at the end of drive()
+  bool up = false;      // running: a member that has not crashed
   bool paused = false;
   Micros paused_until = 0;
   std::unique_ptr<Xoshiro256> timer_random;  // outlives `node`, which holds a reference
@@ -98,6 +101,9 @@ class Simulation {
   void notice_changes(Host& host);
   void crash_host(Host& host, bool lose_unsynced);
   void restart_host(Host& host);
+  void remove_host(Host& host);
+  bool membership_fault(const scenario::Fault& fault, std::string& outcome);
+  raft::NodeId next_member(raft::NodeId after) const;
   raft::Config node_config(raft::NodeId id) const;
   bool host_live(const Host& host) const { return host.up && !host.paused; }
 
@@ -126,6 +132,8 @@ class Simulation {
   Micros convergence_allowance() const;
   raft::LogIndex durable_majority_index() const;
   std::vector<raft::NodeId> reachable_from(raft::NodeId node) const;
+  // How many of `node`'s voters (in its own view) are on its side of the network.
+  std::size_t voters_on_side(const Host& host) const;
   void finish_checks(RunResult& result, const history::History& executed);
   void evaluate_expectations(RunResult& result, const history::History& history);
   void summarise(RunResult& result);
@@ -167,6 +175,8 @@ class Simulation {
   };
   std::vector<ExpectationState> expectation_states_;
   Micros last_fault_us_ = 0;
+  std::vector<int> fault_retries_;
+  raft::LogIndex newest_config_applied_ = 0;  // index of the newest configuration applied anywhere  // membership faults wait for a leader and a caught-up learner
   Micros liveness_bound_us_ = 0;
   std::optional<raft::LogIndex> liveness_target_;
   std::string liveness_detail_;

@@ -185,17 +185,19 @@ class ScenarioParser {
   Fault parse_fault(const YAML::Node& node, const std::string& path) {
     in_.check_keys(node, path,
                    {"at", "partition", "heal", "crash", "restart", "isolate", "pause", "clock", "network", "transfer",
-                    "lose_unsynced"});
+                    "add_node", "promote", "remove_node", "lose_unsynced"});
     Fault f;
     f.mark = in_.mark(node);
     if (!node["at"]) in_.fail(node, path + ".at", "missing: when the fault fires, like `at: 5s`");
     f.at = in_.duration(node["at"], path + ".at", 0, out_.duration);
     std::vector<std::string> actions;
-    for (const char* action : {"partition", "heal", "crash", "restart", "isolate", "pause", "clock", "network", "transfer"})
+    for (const char* action : {"partition", "heal", "crash", "restart", "isolate", "pause", "clock", "network", "transfer",
+                               "add_node", "promote", "remove_node"})
       if (node[action]) actions.emplace_back(action);
     if (actions.size() != 1)
       in_.fail(node, path,
-               actions.empty() ? "expected one action: partition, heal, crash, restart, isolate, pause, clock, network or transfer"
+               actions.empty() ? "expected one action: partition, heal, crash, restart, isolate, pause, clock, network, "
+                                 "transfer, add_node, promote or remove_node"
                                : fmt::format("expected one action per fault, got {}", fmt::join(actions, " and ")));
     const std::string& action = actions.front();
     const std::string key = path + "." + action;
@@ -263,6 +265,19 @@ class ScenarioParser {
       in_.check_keys(value, key, {"latency", "tail", "drop", "duplicate", "fifo"});
       f.kind = Fault::Kind::network;
       parse_network_fields(value, key, f.network);
+    } else if (action == "add_node" || action == "promote" || action == "remove_node") {
+      f.kind = action == "add_node" ? Fault::Kind::add_node
+               : action == "promote" ? Fault::Kind::promote
+                                     : Fault::Kind::remove_node;
+      f.node = selector(value, key, false);
+      if (f.kind != Fault::Kind::remove_node && f.node.kind != NodeSelector::Kind::node)
+        in_.fail(value, key, "expected a node name, like n6");
+      if (f.kind == Fault::Kind::add_node) {
+        pending_nodes_.pop_back();  // a new node's name is checked against the limit, not the initial size
+        if (f.node.node > kMaxNodes)
+          in_.fail(value, key, fmt::format("at most {} nodes are supported, got n{}", kMaxNodes, f.node.node));
+        added_.push_back({f.node.node, in_.mark(value), key});
+      }
     } else if (action == "transfer") {
       in_.check_keys(value, key, {"to"});
       if (!value["to"]) in_.fail(value, key, "expected {to: NODE}");
@@ -351,11 +366,16 @@ class ScenarioParser {
   // Node names are checked against the cluster size once everything is read,
   // since `cluster` may come after `faults` in the file.
   void validate_nodes() {
+    const int highest = out_.max_node_id();
+    for (const auto& added : added_)
+      if (added.node <= out_.cluster.nodes)
+        in_.fail_at(added.mark, added.key,
+                    fmt::format("n{} is already a member: the cluster starts with n1..n{}", added.node, out_.cluster.nodes));
     for (const auto& pending : pending_nodes_) {
-      if (pending.node > out_.cluster.nodes)
+      if (pending.node > highest)
         in_.fail_at(pending.mark, pending.key,
-                    fmt::format("no node n{} in a cluster of {} (nodes are n1..n{})", pending.node, out_.cluster.nodes,
-                                out_.cluster.nodes));
+                    fmt::format("no node n{} in a cluster of {} (nodes are n1..n{}{})", pending.node, out_.cluster.nodes,
+                                out_.cluster.nodes, highest > out_.cluster.nodes ? fmt::format(", plus added n{}..", out_.cluster.nodes + 1) : ""));
     }
   }
 
@@ -367,6 +387,7 @@ class ScenarioParser {
   const YamlReader& in_;
   Scenario& out_;
   std::vector<PendingNode> pending_nodes_;
+  std::vector<PendingNode> added_;
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 // A scenario, as loaded from YAML (CONTRACT §3) and validated. Every field
 // has its default here except `duration_us`, which the loader requires.
 // Times are virtual microseconds.
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -106,6 +107,9 @@ struct Fault {
     clock_drift,
     network,
     transfer,
+    add_node,     // a new node joins as a learner (it receives the log, does not vote)
+    promote,      // a learner becomes a voter, once it has caught up
+    remove_node,  // a voter or learner leaves; it shuts down when it learns of it
   };
   Kind kind = Kind::heal;
   Micros at = 0;
@@ -113,7 +117,7 @@ struct Fault {
   std::vector<NodeList> groups;  // partition_groups
   NodeList from, to;             // partition_one_way
   NamedPartition named = NamedPartition::random_halves;
-  NodeSelector node;             // isolate, pause, clock, transfer target
+  NodeSelector node;             // isolate, pause, clock, transfer target, add_node, promote, remove_node
   NodeList nodes;                // crash, restart: one selector or a list (`crash: [n1, n2]`, `crash: majority`)
   bool lose_unsynced = true;     // crash
   Micros pause_for = 0;          // pause
@@ -155,6 +159,14 @@ struct Scenario {
   raft::Bugs bugs;                  // from the command line, not the file
   std::string source_name;          // file name, or "built-in quickstart"
   std::string source_text;          // the YAML as given
+
+  // Nodes n1..n(cluster.nodes) start as voters; add_node may name more.
+  int max_node_id() const {
+    int highest = cluster.nodes;
+    for (const auto& fault : faults)
+      if (fault.kind == Fault::Kind::add_node) highest = std::max(highest, fault.node.node);
+    return highest;
+  }
 };
 
 }  // namespace raftsim::scenario
