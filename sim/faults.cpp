@@ -120,6 +120,7 @@ void Simulation::apply_fault(const scenario::Fault& fault) {
         for (std::size_t h = g + 1; h < groups.size(); ++h) cut_between(groups[g], groups[h]);
       }
       timeline(fmt::format("partition {}", text));
+      explain_sides();
       break;
     }
     case Kind::partition_one_way: {
@@ -130,6 +131,8 @@ void Simulation::apply_fault(const scenario::Fault& fault) {
         for (raft::NodeId y : to)
           if (x != y) network_.cut(x, y);
       timeline(fmt::format("one-way partition: {} cannot reach {}", describe(from), describe(to)));
+      explain("messages flow one way only: a leader whose heartbeats are lost is replaced, and PreVote with "
+              "CheckQuorum keeps a node that hears nobody from disrupting the others");
       break;
     }
     case Kind::partition_named: {
@@ -143,6 +146,7 @@ void Simulation::apply_fault(const scenario::Fault& fault) {
           std::sort(b.begin(), b.end());
           cut_between(a, b);
           timeline(fmt::format("partition random-halves {} | {}", describe(a), describe(b)));
+          explain_sides();
           break;
         }
         case scenario::NamedPartition::isolate_leader: {
@@ -153,6 +157,7 @@ void Simulation::apply_fault(const scenario::Fault& fault) {
           std::sort(rest.begin(), rest.end());
           if (!leader.empty()) cut_between(leader, rest);
           timeline(fmt::format("partition isolate-leader {} | {}", describe(leader), describe(rest)));
+          explain_sides();
           break;
         }
         case scenario::NamedPartition::majority_ring: {
@@ -168,6 +173,8 @@ void Simulation::apply_fault(const scenario::Fault& fault) {
             }
           timeline(fmt::format("partition majority-ring over ring {} (each node reaches {} neighbours a side)",
                                describe(ring), reach));
+          explain("every node still sees a majority, but no two nodes see the same one: leaders come and go as "
+                  "votes overlap, yet no two leaders share a term");
           break;
         }
         case scenario::NamedPartition::bridge: {
@@ -180,6 +187,7 @@ void Simulation::apply_fault(const scenario::Fault& fault) {
           std::sort(b.begin(), b.end());
           cut_between(a, b);
           timeline(fmt::format("partition bridge {} <-> n{} <-> {}", describe(a), bridge, describe(b)));
+          explain(fmt::format("n{} reaches both sides, so a leader next to it can still gather a majority", bridge));
           break;
         }
       }
@@ -188,6 +196,7 @@ void Simulation::apply_fault(const scenario::Fault& fault) {
     case Kind::heal:
       network_.heal_all();
       timeline("heal: every link restored");
+      explain("every node can reach every other again: nodes that fell behind catch up from the leader's log");
       break;
     case Kind::crash: {
       const auto nodes = resolve(fault.nodes);
@@ -197,6 +206,9 @@ void Simulation::apply_fault(const scenario::Fault& fault) {
       }
       timeline(fmt::format("crash {} -> {}{}", describe_selectors(fault.nodes), describe(nodes),
                            fault.lose_unsynced ? " (unsynced writes lost)" : " (unsynced writes kept)"));
+      explain(fault.lose_unsynced
+                  ? "a crash loses what was written but not yet fsynced; Raft only counts durable copies"
+                  : "the crashed node's pending writes still reach its disk");
       break;
     }
     case Kind::restart: {
@@ -214,6 +226,7 @@ void Simulation::apply_fault(const scenario::Fault& fault) {
         if (nodes.empty() || id != nodes.front()) rest.push_back(id);
       if (!nodes.empty()) cut_between(nodes, rest);
       timeline(fmt::format("isolate {} -> {}", fault.node.text(), describe(nodes)));
+      explain_sides();
       break;
     }
     case Kind::pause: {
@@ -227,6 +240,8 @@ void Simulation::apply_fault(const scenario::Fault& fault) {
         scheduler_.schedule(host.paused_until, EventKind::node_resume, id);
       }
       timeline(fmt::format("pause {} -> {} for {}us", fault.node.text(), describe(nodes), fault.pause_for));
+      explain("a frozen process (a long GC pause) neither ticks nor reads its messages; if it led, the others elect "
+              "a new leader, and it learns of the newer term only when it wakes up");
       break;
     }
     case Kind::clock_skew: {

@@ -95,9 +95,17 @@ void Simulation::notice_changes(Host& host) {
       leaders_.push_back({node.term(), fmt::format("n{}", host.id), now});
       ++metrics_.elections;
       timeline(fmt::format("n{} elected leader of term {}", host.id, node.term()));
+      const auto votes = node.granted_votes();
+      explain(fmt::format("n{} wins term {} with votes from {} ({} of {} voters; it needed {})", host.id, node.term(),
+                          describe(votes), votes.size(), node.membership().voters.size(), node.quorum()));
       host.seen_established = false;
     } else if (host.seen_role == raft::Role::leader && node.role() != raft::Role::leader) {
       timeline(fmt::format("n{} steps down (term {})", host.id, node.term()));
+      explain(node.term() > host.seen_term
+                  ? fmt::format("n{} saw term {}, newer than its own: a leader of an old term always yields", host.id,
+                                node.term())
+                  : fmt::format("n{} heard from no majority for an election timeout (CheckQuorum), so it stops leading",
+                                host.id));
     }
     host.seen_term = node.term();
     host.seen_role = node.role();

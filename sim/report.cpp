@@ -37,6 +37,10 @@ std::string format_text(const RunResult& result, const scenario::Scenario& scena
         out += fmt::format("  ... {} more (use -v)\n", result.timeline.size() - shown);
         break;
       }
+      if (entry.explanation) {
+        out += fmt::format("  {}    -> {}\n", std::string(9, ' '), entry.text);
+        continue;
+      }
       out += fmt::format("  {}  {}\n", seconds(entry.time_us), entry.text);
       ++shown;
     }

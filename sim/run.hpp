@@ -12,6 +12,7 @@ struct RunOptions {
   std::string trace_path;    // --trace: every event as JSON lines
   std::string history_path;  // --history: the client history in jsonl (CONTRACT §5)
   bool observe = false;      // fill RunResult::observations
+  bool explain = false;      // narrate the timeline in plain sentences (--explain)
 };
 
 // Runs `scenario` deterministically: the same scenario and seed give the same

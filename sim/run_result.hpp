@@ -11,6 +11,7 @@ namespace raftsim::sim {
 struct TimelineEntry {
   std::int64_t time_us = 0;
   std::string text;
+  bool explanation = false;  // a sentence of --explain, about the entry before it
 };
 
 struct LeaderRecord {

@@ -69,6 +69,37 @@ void Simulation::timeline(std::string text) {
   timeline_.push_back({scheduler_.now(), std::move(text)});
 }
 
+void Simulation::explain(std::string text) {
+  if (!options_.explain) return;
+  timeline_.push_back({scheduler_.now(), std::move(text), true});
+}
+
+void Simulation::explain_sides() {
+  if (!options_.explain) return;
+  // Each group of nodes that reach each other, and whether it holds a majority.
+  std::vector<raft::NodeId> seen;
+  const Host* reference = nullptr;
+  for (std::size_t id = 1; id < hosts_.size(); ++id)
+    if (hosts_[id].up) reference = &hosts_[id];
+  if (reference == nullptr) return;
+  const raft::Membership& membership = reference->node->membership();
+  for (raft::NodeId voter : membership.voters) {
+    if (std::find(seen.begin(), seen.end(), voter) != seen.end()) continue;
+    const auto side = reachable_from(voter);
+    std::size_t voters = 0;
+    for (raft::NodeId id : side)
+      if (membership.is_voter(id)) ++voters, seen.push_back(id);
+    const std::size_t majority = membership.majority();
+    if (voters >= majority) {
+      explain(fmt::format("{} holds {} of {} voters, a majority: it can elect a leader and commit", describe(side), voters,
+                          membership.voters.size()));
+    } else {
+      explain(fmt::format("{} cannot commit: {} of {} is not a majority (it needs {})", describe(side), voters,
+                          membership.voters.size(), majority));
+    }
+  }
+}
+
 void Simulation::trace_event(const char* name, std::string_view fields) { trace_.write(scheduler_.now(), name, fields); }
 
 void Simulation::schedule_tick(Host& host, Micros delay) {

@@ -88,6 +88,9 @@ class Simulation {
   void schedule_tick(Host& host, Micros delay);
   void on_tick(Host& host, std::uint64_t generation);
   void timeline(std::string text);
+  // --explain: a plain sentence about what just happened and why it matters.
+  void explain(std::string text);
+  void explain_sides();
   void trace_event(const char* name, std::string_view fields);
 
   // hosts.cpp

@@ -71,6 +71,13 @@ class Node {
   const RaftLog& log() const { return log_; }
   const Config& config() const { return config_; }
   const Membership& membership() const { return members_; }
+  // Voters that granted this node's last election (for explanations).
+  std::vector<NodeId> granted_votes() const {
+    std::vector<NodeId> granted;
+    for (NodeId voter : members_.voters)
+      if (votes_[voter] > 0) granted.push_back(voter);
+    return granted;
+  }
   const Snapshot& snapshot() const { return snapshot_; }
   // The membership in force at `index` (for a snapshot taken there).
   Membership membership_at(LogIndex index) const;

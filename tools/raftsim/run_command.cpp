@@ -23,6 +23,7 @@ struct RunOptions {
   bool json = false;
   bool quiet = false;
   bool verbose = false;
+  bool explain = false;
   std::string trace;
   std::string history;
 };
@@ -41,6 +42,7 @@ int run(const RunOptions& options) {
   sim::RunOptions run_options;
   run_options.trace_path = options.trace;
   run_options.history_path = options.history;
+  run_options.explain = options.explain;
   sim::RunResult result;
   try {
     result = sim::run_scenario(scenario, run_options);
@@ -52,7 +54,9 @@ int run(const RunOptions& options) {
                options.file.empty() ? "" : options.file, scenario.seed, bugs);
     return 3;
   }
-  const auto verbosity = options.quiet ? sim::Verbosity::quiet : options.verbose ? sim::Verbosity::verbose : sim::Verbosity::normal;
+  const auto verbosity = options.quiet ? sim::Verbosity::quiet
+                         : options.verbose || options.explain ? sim::Verbosity::verbose
+                                                               : sim::Verbosity::normal;
   const std::string text = sim::format_text(result, scenario, verbosity);
   if (options.json) {
     if (!options.quiet) fmt::print(stderr, "{}", text);
@@ -81,6 +85,7 @@ Action add_run_command(CLI::App& app) {
   command->add_option("--history", options->history, "Write the client history (jsonl, CONTRACT §5) to this file");
   command->add_flag("-q,--quiet", options->quiet, "Print only failures, the trace hash and the verdict");
   command->add_flag("-v,--verbose", options->verbose, "Print the whole timeline");
+  command->add_flag("--explain", options->explain, "Narrate the run in plain sentences: who wins which term with whose votes, which side of a partition can commit and why");
   return [options] { return run(*options); };
 }
 
