@@ -67,7 +67,7 @@ void Simulation::client_arrive(std::uint32_t client_id, raft::NodeId node_id, st
   if (op.kind == history::OpKind::get) {
     if (scenario_.cluster.read_mode == raft::ReadMode::serializable) {
       // Serializable reads are served from local state, perhaps stale.
-      const ClientOutcome outcome = outcome_of(host.store.apply(make_request(op)));
+      const ClientOutcome outcome = outcome_of(host.machine.store.apply(make_request(op)));
       client_respond(pending, outcome.outcome, outcome.value, outcome.revision);
       return;
     }
@@ -175,8 +175,19 @@ raft::NodeId Simulation::next_member(raft::NodeId after) const {
 history::History Simulation::executed_history() const {
   history::History executed;
   executed.reserve(history_.size());
-  for (std::size_t i = 0; i < history_.size(); ++i)
-    if (!not_executed_[i]) executed.push_back(history_[i]);
+  std::vector<std::uint64_t> sequence(clients_.size(), 0);
+  for (std::size_t i = 0; i < history_.size(); ++i) {
+    const history::Operation& op = history_[i];
+    const std::uint64_t id = request_id(static_cast<std::uint32_t>(op.client), ++sequence[static_cast<std::size_t>(op.client)]);
+    if (not_executed_[i]) continue;
+    // Serializable reads may be stale by design: not part of the linearizability check.
+    if (op.kind == history::OpKind::get && scenario_.cluster.read_mode == raft::ReadMode::serializable) continue;
+    // An unknown write that no node ever applied never took effect: leaving it
+    // out is exact, and spares the checker a search over where it might fit.
+    if (op.outcome == history::Outcome::unknown && op.kind != history::OpKind::get && !applied_requests_.count(id))
+      continue;
+    executed.push_back(op);
+  }
   return executed;
 }
 

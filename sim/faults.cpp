@@ -324,7 +324,7 @@ bool Simulation::membership_fault(const scenario::Fault& fault, std::string& out
     Host& added = hosts_[id];
     added.member = true;
     added.disk = Disk();
-    added.store = kv::Store();
+    added.machine = StateMachine();
     start_host(added);
     drive(leader);
     return true;

@@ -51,7 +51,7 @@ void Simulation::crash_host(Host& host, bool lose_unsynced) {
   host.paused = false;
   host.disk.crash(lose_unsynced);
   host.node.reset();
-  host.store = kv::Store();
+  host.machine = StateMachine();
   host.pending_writes.clear();
   host.pending_reads.clear();
   host.reads_waiting_apply.clear();
@@ -61,7 +61,7 @@ void Simulation::crash_host(Host& host, bool lose_unsynced) {
 }
 
 void Simulation::restart_host(Host& host) {
-  if (host.disk.durable().snapshot_data) host.store = kv::Store::restore(*host.disk.durable().snapshot_data);
+  if (host.disk.durable().snapshot_data) host.machine = StateMachine::restore(*host.disk.durable().snapshot_data);
   start_host(host);
 }
 
@@ -126,8 +126,9 @@ void Simulation::notice_changes(Host& host) {
       for (std::size_t id = 1; id < hosts_.size(); ++id) {
         const DurableState& disk = hosts_[id].disk.durable();
         const raft::LogIndex index = node.commit_index();
-        if (index > disk.snapshot_index && index <= disk.last_index() &&
-            disk.entries[index - disk.snapshot_index - 1].term == term)
+        // Inside a snapshot is durable too (a snapshot holds only committed entries).
+        if (index <= disk.snapshot_index ||
+            (index <= disk.last_index() && disk.entries[index - disk.snapshot_index - 1].term == term))
           ++durable;
       }
       safety_.on_commit(now, host.id, node.commit_index(), false, durable >= majority, describe(side));
@@ -155,7 +156,7 @@ void Simulation::drive(Host& host) {
     }
     if (ready.snapshot) {
       // The leader sent its state: it replaces ours (and is persisted below).
-      host.store = kv::Store::restore(*ready.snapshot->data);
+      host.machine = StateMachine::restore(*ready.snapshot->data);
       host.reads_waiting_apply.clear();
       trace_.mix(0x5a5a0000ULL ^ ready.snapshot->index);
       timeline(fmt::format("n{} installs a snapshot at index {} from its leader", host.id, ready.snapshot->index));
@@ -185,6 +186,8 @@ void Simulation::drive(Host& host) {
     serve_reads(host);
     maybe_snapshot(host);
   }
+  // A step-down by CheckQuorum changes the role without anything to do.
+  notice_changes(host);
   node.check_invariants();
   if (host.removal_pending) remove_host(host);
 }
@@ -196,7 +199,7 @@ void Simulation::maybe_snapshot(Host& host) {
   raft::Node& node = *host.node;
   if (every <= 0 || node.applied_index() < node.log().snapshot_index() + static_cast<raft::LogIndex>(every)) return;
   const raft::LogIndex index = node.applied_index();
-  node.compact(index, std::make_shared<const std::string>(host.store.snapshot()));
+  node.compact(index, std::make_shared<const std::string>(host.machine.snapshot()));
   host.disk.install_snapshot(node.snapshot());
   trace_.mix(0x5a5b0000ULL ^ index);
 }
@@ -234,6 +237,7 @@ void Simulation::apply_committed(Host& host) {
       // from its peers' "member removed" answer; here the operator stops it).
       newest_config_applied_ = entry.index;
       const raft::Membership membership = raft::decode_membership(*entry.data);
+      committed_membership_ = membership;
       timeline(fmt::format("membership {} committed", raft::describe(membership)));
       for (std::size_t id = 1; id < hosts_.size(); ++id) {
         Host& other = hosts_[id];
@@ -249,7 +253,11 @@ void Simulation::apply_committed(Host& host) {
     if (entry.type == raft::EntryType::config) continue;
     if (entry.type != raft::EntryType::normal || !entry.data) continue;
     const RequestPayload payload = decode_payload(*entry.data);
-    const kv::Response response = host.store.apply(payload.request);
+    // A request committed twice (a duplicated proposal) takes effect once.
+    if (!host.machine.admit(static_cast<std::uint32_t>(payload.request_id >> 32), payload.request_id & 0xffffffffULL))
+      continue;
+    const kv::Response response = host.machine.store.apply(payload.request);
+    applied_requests_.insert(payload.request_id);
     const auto it = host.pending_writes.find(payload.request_id);
     if (it == host.pending_writes.end()) continue;
     const PendingRequest request = it->second;
@@ -277,7 +285,7 @@ void Simulation::serve_reads(Host& host) {
     if (client.sequence != request.sequence || !client.waiting) continue;  // the client gave up
     kv::RangeRequest range;
     range.key = history_[client.history_index].key;
-    const ClientOutcome outcome = outcome_of(host.store.apply(kv::Request{range}));
+    const ClientOutcome outcome = outcome_of(host.machine.store.apply(kv::Request{range}));
     client_respond(request, outcome.outcome, outcome.value, outcome.revision);
   }
   host.reads_waiting_apply.resize(kept);

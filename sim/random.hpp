@@ -29,6 +29,7 @@ enum class Stream : std::uint64_t {
   workload = 4,
   faults = 5,
   clock = 6,
+  generator = 7,  // the fuzzer's scenario generator
 };
 
 // A stream for one purpose (and optionally one node, client or link) under one seed.

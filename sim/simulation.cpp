@@ -189,6 +189,7 @@ void Simulation::handle(const Event& event) {
 
 RunResult Simulation::run(history::History* history_out) {
   for (int id = 1; id <= scenario_.cluster.nodes; ++id) {
+    committed_membership_.voters.push_back(static_cast<raft::NodeId>(id));
     hosts_[static_cast<std::size_t>(id)].member = true;
     start_host(hosts_[static_cast<std::size_t>(id)]);
   }

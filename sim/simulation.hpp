@@ -6,6 +6,7 @@
 // the summary). Internal to sim/: users call run_scenario().
 #include <cstdint>
 #include <map>
+#include <set>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,6 +22,7 @@
 #include "sim/run.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/scheduler.hpp"
+#include "sim/state_machine.hpp"
 #include "sim/trace.hpp"
 
 namespace raftsim::sim {
@@ -42,7 +44,7 @@ struct Host {
   std::unique_ptr<Xoshiro256> timer_random;  // outlives `node`, which holds a reference
   std::unique_ptr<raft::Node> node;
   raft::Ready ready;  // reused, so steady state allocates no Ready buffers
-  kv::Store store;
+  StateMachine machine;  // the KV store and the session table
   Disk disk;
   std::map<std::uint64_t, PendingRequest> pending_writes;  // by request id
   std::map<std::uint64_t, PendingRequest> pending_reads;   // by request id
@@ -156,6 +158,10 @@ class Simulation {
   // (no leader, proposal dropped). Like Knossos, the checker leaves such
   // operations out: a refused CAS says nothing about the value it compared.
   std::vector<bool> not_executed_;
+  // Request ids of writes that some node applied. A write whose outcome is
+  // unknown to its client but that no node ever applied cannot have affected
+  // any read (reads are served from applied state): it never took effect.
+  std::set<std::uint64_t> applied_requests_;
   std::vector<ClientResponse> responses_;
   std::vector<std::uint32_t> free_responses_;
   std::vector<TimelineEntry> timeline_;
@@ -179,7 +185,10 @@ class Simulation {
   std::vector<ExpectationState> expectation_states_;
   Micros last_fault_us_ = 0;
   std::vector<int> fault_retries_;
-  raft::LogIndex newest_config_applied_ = 0;  // index of the newest configuration applied anywhere  // membership faults wait for a leader and a caught-up learner
+  raft::LogIndex newest_config_applied_ = 0;  // index of the newest configuration applied anywhere
+  // The newest committed membership. Convergence and liveness judge its
+  // members: a node whose addition never committed is not in the cluster.
+  raft::Membership committed_membership_;  // membership faults wait for a leader and a caught-up learner
   Micros liveness_bound_us_ = 0;
   std::optional<raft::LogIndex> liveness_target_;
   std::string liveness_detail_;

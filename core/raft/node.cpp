@@ -90,6 +90,15 @@ void Node::refresh_membership() {
   config_index_ = 0;
 }
 
+bool Node::may_campaign() const {
+  // A voter of its latest configuration, or of the latest committed one: a
+  // node whose own removal is appended but not committed must still be able
+  // to lead the cluster to commit it. Otherwise, with the leader cut off
+  // after appending its removal, the others (whose logs lack the entry) can
+  // never win its vote, and it never runs: the cluster is stuck for good.
+  return members_.is_voter(config_.id) || membership_at(commit_).is_voter(config_.id);
+}
+
 Membership Node::membership_at(LogIndex index) const {
   for (LogIndex i = std::min(index, log_.last_index()); i > log_.snapshot_index(); --i) {
     const Entry& entry = log_.at(i);
@@ -168,7 +177,7 @@ void Node::tick() {
     return;
   }
   ++election_elapsed_;
-  if (election_elapsed_ >= randomized_election_ticks_ && is_voter(config_.id)) {
+  if (election_elapsed_ >= randomized_election_ticks_ && may_campaign()) {
     reset_election_timer();
     campaign(config_.prevote);
   }
@@ -235,6 +244,7 @@ void Node::become_leader() {
     progress.become_probe();
     progress.recent_active = true;  // give every follower a full round before CheckQuorum judges
     progress.acked_read_round = 0;
+    progress.sent_commit = 0;
   }
   // §8: a new leader appends a no-op so that it commits an entry of its own
   // term, which also commits everything before it.
@@ -340,7 +350,7 @@ void Node::step(const Message& message) {
       break;
     case MessageType::timeout_now:
       // Leadership transfer: start a real election at once, skipping the pre-vote.
-      if (is_voter(config_.id) && role_ != Role::leader) campaign(false, kForceVote);
+      if (may_campaign() && role_ != Role::leader) campaign(false, kForceVote);
       break;
   }
 }
@@ -495,9 +505,10 @@ void Node::handle_append_response(const Message& message) {
     progress.probe_sent = false;
   }
   // Send even an empty append when the follower may not know our commit
-  // index yet (etcd's CanBumpCommit): it was skipped by the commit broadcast
-  // while its probe was outstanding.
-  send_append(message.from, message.commit < commit_);
+  // index yet and we have not sent it (etcd's CanBumpCommit): it was skipped
+  // by the commit broadcast while its probe was outstanding. Once per commit
+  // index, or duplicated responses would feed a storm of empty appends.
+  send_append(message.from, message.commit < commit_ && progress.sent_commit < commit_);
 }
 
 void Node::handle_heartbeat_response(const Message& message) {
@@ -514,7 +525,9 @@ void Node::handle_heartbeat_response(const Message& message) {
 }
 
 void Node::handle_proposal(const Message& message) {
-  if (role_ != Role::leader) return;  // the client will time out and retry
+  // Not a leader, or handing leadership over (the target must stay up to
+  // date): drop it; the client will time out and retry.
+  if (role_ != Role::leader || transfer_target_ != kNoNode) return;
   for (const Entry& entry : message.entries) append_entry(EntryType::normal, entry.data);
   broadcast_append();
 }
@@ -569,6 +582,7 @@ void Node::send_append(NodeId to, bool send_if_empty) {
   append.log_index = previous;
   append.log_term = *previous_term;
   append.commit = commit_;
+  progress.sent_commit = std::max(progress.sent_commit, commit_);
   log_.copy_range(progress.next, last, config_.max_entries_per_append, append.entries);
   if (progress.state == Progress::State::replicate) {
     if (!append.entries.empty()) {
@@ -593,6 +607,7 @@ void Node::broadcast_heartbeat() {
   for_each_peer([&](NodeId peer) {
     Message& heartbeat = new_message(MessageType::heartbeat, peer);
     heartbeat.commit = std::min(progress_[peer].match, commit_);
+    progress_[peer].sent_commit = std::max(progress_[peer].sent_commit, heartbeat.commit);
     heartbeat.context = read_round_;
   });
 }

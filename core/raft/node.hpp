@@ -129,6 +129,7 @@ class Node {
   Message& new_message(MessageType type, NodeId to);
   Message& new_message_after_persist(MessageType type, NodeId to);
   bool is_voter(NodeId node) const { return members_.is_voter(node); }
+  bool may_campaign() const;
   void refresh_membership();  // members_ from the latest config entry in the log
   template <typename F>
   void for_each_peer(F&& f) const {

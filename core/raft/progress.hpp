@@ -50,6 +50,7 @@ struct Progress {
   bool probe_sent = false;        // probe state: one append is out; wait for its answer or a heartbeat
   bool recent_active = false;     // heard from it since the last check-quorum round
   std::uint64_t acked_read_round = 0;  // highest heartbeat read round it answered
+  LogIndex sent_commit = 0;            // highest commit index sent to it (etcd's sentCommit)
   Inflights inflights;
 
   void become_probe() {

@@ -62,5 +62,5 @@ workload: {clients: 2}
 )", "pinned.yaml");
   const auto result = sim::run_scenario(scenario);
   CHECK(result.pass);
-  CHECK(result.trace_hash_hex() == "5f54b681ac76df36");
+  CHECK(result.trace_hash_hex() == "fcf04cfa18088489");
 }

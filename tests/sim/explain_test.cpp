@@ -5,7 +5,7 @@
 
 using namespace raftsim;
 
-TEST_CASE("--explain narrates elections and partitions without changing the run", "[explain]") {
+TEST_CASE("explain mode narrates elections and partitions without changing the run", "[explain]") {
   const auto scenario = test::load("scenarios/minority-partition.yaml");
   sim::RunOptions options;
   options.explain = true;

@@ -14,5 +14,7 @@ Action add_run_command(CLI::App& app);
 Action add_check_history_command(CLI::App& app);
 Action add_kv_command(CLI::App& app);
 Action add_bugs_command(CLI::App& app);
+Action add_fuzz_command(CLI::App& app);
+Action add_shrink_command(CLI::App& app);
 
 }  // namespace raftsim::cli

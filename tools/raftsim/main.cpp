@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
   remember(raftsim::cli::add_run_command(app));
   remember(raftsim::cli::add_check_history_command(app));
   remember(raftsim::cli::add_kv_command(app));
+  remember(raftsim::cli::add_fuzz_command(app));
+  remember(raftsim::cli::add_shrink_command(app));
   remember(raftsim::cli::add_bugs_command(app));
 
   try {

@@ -1,0 +1,125 @@
+#include "sim/fuzz/campaign.hpp"
+
+#include <algorithm>
+#include <exception>
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "core/assert.hpp"
+#include "core/input_error.hpp"
+#include "sim/fuzz/shrink.hpp"
+#include "sim/run.hpp"
+#include "sim/scenario/emit.hpp"
+#include "sim/scenario/loader.hpp"
+
+namespace raftsim::fuzz {
+
+namespace {
+
+scenario::Scenario replayable(std::uint64_t seed, const CampaignOptions& options) {
+  // The run uses exactly what the file will say: generate, write, read back.
+  const scenario::Scenario generated = generate_scenario(seed, options.generator);
+  scenario::Scenario scenario = scenario::parse_scenario(scenario::to_yaml(generated), fmt::format("seed-{}.yaml", seed));
+  scenario.bugs = options.bugs;
+  return scenario;
+}
+
+void write_failure(Failure& failure, const scenario::Scenario& scenario, const CampaignOptions& options) {
+  if (options.out_dir.empty()) return;
+  std::filesystem::create_directories(options.out_dir);
+  const std::string path = fmt::format("{}/seed-{}.yaml", options.out_dir, failure.seed);
+  const auto bugs = raft::enabled_bug_names(options.bugs);
+  std::string header = fmt::format(
+      "raftsim {} fuzz failure: seed {} fails check `{}`\n{}\nreplay: raftsim run {}{}\nshrunk from {} to {}",
+      options.version, failure.seed, failure.check, failure.detail.substr(0, failure.detail.find('\n')), path,
+      bugs.empty() ? "" : fmt::format(" --bug {}", fmt::join(bugs, " --bug ")), failure.size_before, failure.size_after);
+  // Write to a temporary name, then rename: never a half-written file.
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary);
+    if (!out) throw InputError(fmt::format("--out {}: cannot write {}", options.out_dir, path));
+    out << scenario::to_yaml(scenario, header);
+  }
+  std::filesystem::rename(temporary, path);
+  failure.file = path;
+}
+
+}  // namespace
+
+Failure run_seed(std::uint64_t seed, const CampaignOptions& options, std::uint64_t* events) {
+  Failure failure;
+  failure.seed = seed;
+  scenario::Scenario scenario = replayable(seed, options);
+  try {
+    const sim::RunResult result = sim::run_scenario(scenario);
+    if (events) *events = result.events;
+    for (const auto& check : result.checks)
+      if (!check.ok && failure.check.empty()) failure.check = check.name, failure.detail = check.detail;
+    if (failure.check.empty() && !result.pass) failure.check = "expectations";
+  } catch (const AssertionFailure& error) {
+    failure.check = "internal-error";
+    failure.detail = error.what();
+  }
+  if (failure.check.empty()) return failure;
+  failure.size_before = describe_size(scenario);
+  failure.size_after = failure.size_before;
+  if (options.shrink) {
+    ShrinkResult shrunk = shrink(scenario, failure.check);
+    failure.size_after = shrunk.after;
+    scenario = std::move(shrunk.scenario);
+  }
+  write_failure(failure, scenario, options);
+  return failure;
+}
+
+CampaignReport run_campaign(const CampaignOptions& options, const std::function<bool()>& stop,
+                            const std::function<void(const Progress&)>& progress) {
+  RAFTSIM_ASSERT(options.shard_count >= 1 && options.shard_index < options.shard_count, "bad shard");
+  std::atomic<std::uint64_t> next{0};
+  std::mutex lock;
+  CampaignReport report;
+  Progress state;
+  std::exception_ptr error;  // the first exception of any worker, rethrown after the join
+  const auto worker = [&] {
+    try {
+    for (;;) {
+      if (stop && stop()) return;
+      const std::uint64_t offset = next.fetch_add(1);
+      if (options.seeds && offset >= *options.seeds) return;
+      const std::uint64_t seed = options.seed_start + offset;
+      if (seed % options.shard_count != options.shard_index) continue;
+      std::uint64_t events = 0;
+      Failure failure = run_seed(seed, options, &events);
+      std::lock_guard<std::mutex> guard(lock);
+      ++report.seeds_run;
+      report.events += events;
+      ++state.seeds_done;
+      state.events += events;
+      if (!failure.check.empty()) {
+        ++state.failures;
+        report.failures.push_back(std::move(failure));
+      }
+      if (progress) progress(state);
+    }
+    } catch (...) {
+      std::lock_guard<std::mutex> guard(lock);
+      if (!error) error = std::current_exception();
+    }
+  };
+  const int jobs = std::max(1, options.jobs);
+  std::vector<std::thread> threads;
+  for (int j = 1; j < jobs; ++j) threads.emplace_back(worker);
+  worker();
+  for (auto& thread : threads) thread.join();
+  if (error) std::rethrow_exception(error);
+  std::sort(report.failures.begin(), report.failures.end(),
+            [](const Failure& a, const Failure& b) { return a.seed < b.seed; });
+  return report;
+}
+
+}  // namespace raftsim::fuzz
