@@ -8,10 +8,6 @@
 
 namespace raftsim::raft {
 
-namespace {
-constexpr std::size_t kMaxQueuedReads = 4096;  // bound on reads waiting for a leader's first commit
-}
-
 const char* message_type_name(MessageType type) {
   switch (type) {
     case MessageType::prevote_request: return "prevote_request";
@@ -76,73 +72,19 @@ std::size_t Node::quorum() const {
   return voters / 2 + 1;
 }
 
-void Node::refresh_membership() {
-  // The latest configuration in the log is in force, committed or not (§4.1).
-  for (LogIndex index = log_.last_index(); index > log_.snapshot_index(); --index) {
-    const Entry& entry = log_.at(index);
-    if (entry.type == EntryType::config) {
-      members_ = decode_membership(*entry.data);
-      config_index_ = index;
-      return;
-    }
-  }
-  members_ = snapshot_.membership;
-  config_index_ = 0;
-}
-
-bool Node::may_campaign() const {
-  // A voter of its latest configuration, or of the latest committed one: a
-  // node whose own removal is appended but not committed must still be able
-  // to lead the cluster to commit it. Otherwise, with the leader cut off
-  // after appending its removal, the others (whose logs lack the entry) can
-  // never win its vote, and it never runs: the cluster is stuck for good.
-  return members_.is_voter(config_.id) || membership_at(commit_).is_voter(config_.id);
-}
-
-Membership Node::membership_at(LogIndex index) const {
-  for (LogIndex i = std::min(index, log_.last_index()); i > log_.snapshot_index(); --i) {
-    const Entry& entry = log_.at(i);
-    if (entry.type == EntryType::config) return decode_membership(*entry.data);
-  }
-  return snapshot_.membership;
-}
-
-bool Node::propose_membership(const MembershipChange& change) {
-  if (role_ != Role::leader || transfer_target_ != kNoNode) return false;
-  // Ongaro's 2015 fix for single-server changes: a leader must commit an
-  // entry of its own term first, and at most one change may be pending.
-  if (!committed_in_current_term() || config_index_ > commit_) return false;
-  const auto next = apply_change(members_, change);
-  if (!next) return false;
-  if (change.type == MembershipChangeType::add_learner) {
-    Progress& progress = progress_[change.node];
-    progress.match = 0;
-    progress.next = log_.last_index() + 1;
-    progress.become_probe();
-    progress.recent_active = true;
-    progress.acked_read_round = 0;
-  }
-  append_entry(EntryType::config, std::make_shared<const std::string>(encode_membership(*next)));
-  broadcast_append();
-  return true;
-}
-
-Message& Node::new_message(MessageType type, NodeId to) {
-  Message& message = messages_.emplace_back();
+Message& Node::new_message_in(std::vector<Message>& buffer, MessageType type, NodeId to) {
+  Message& message = buffer.emplace_back();
   message.type = type;
   message.from = config_.id;
   message.to = to;
   message.term = current_term_;
   return message;
 }
+
+Message& Node::new_message(MessageType type, NodeId to) { return new_message_in(messages_, type, to); }
 
 Message& Node::new_message_after_persist(MessageType type, NodeId to) {
-  Message& message = messages_after_persist_.emplace_back();
-  message.type = type;
-  message.from = config_.id;
-  message.to = to;
-  message.term = current_term_;
-  return message;
+  return new_message_in(messages_after_persist_, type, to);
 }
 
 // ---------------------------------------------------------------- timers
@@ -655,168 +597,6 @@ void Node::persisted(LogIndex index, Term term) {
   if (index <= persisted_index_) return;
   persisted_index_ = index;
   if (role_ == Role::leader && maybe_commit()) broadcast_append();
-}
-
-// ---------------------------------------------------------------- snapshots
-
-void Node::compact(LogIndex index, std::shared_ptr<const std::string> data) {
-  RAFTSIM_ASSERT(index <= applied_, "n{}: compacting to {} beyond the applied index {}", config_.id, index, applied_);
-  if (index <= log_.snapshot_index()) return;
-  const auto term = log_.term_at(index);
-  RAFTSIM_ASSERT(term.has_value(), "n{}: compacting to {} which the log does not hold", config_.id, index);
-  Membership membership = membership_at(index);
-  log_.compact_to(index, *term);
-  snapshot_ = {index, *term, std::move(data), std::move(membership)};
-  unstable_from_ = std::max(unstable_from_, index + 1);
-}
-
-void Node::send_snapshot(NodeId to) {
-  Progress& progress = progress_[to];
-  RAFTSIM_ASSERT(snapshot_.data != nullptr, "n{}: n{} needs compacted entries but there is no snapshot", config_.id,
-                 to);
-  Message& message = new_message(MessageType::snapshot, to);
-  message.log_index = snapshot_.index;
-  message.log_term = snapshot_.term;
-  message.commit = commit_;
-  message.snapshot = snapshot_.data;
-  message.snapshot_membership = encode_membership(snapshot_.membership);
-  // Wait for its answer (or a heartbeat) before sending more.
-  progress.become_probe();
-  progress.next = snapshot_.index + 1;
-  progress.probe_sent = true;
-}
-
-void Node::handle_snapshot(const Message& message) {
-  if (role_ != Role::follower) become_follower(current_term_, message.from);
-  leader_ = message.from;
-  election_elapsed_ = 0;
-  Message& response = new_message_after_persist(MessageType::append_response, message.from);
-  if (message.log_index <= commit_) {
-    response.commit = commit_;
-    response.log_index = commit_;  // we already have all of it
-    return;
-  }
-  if (log_.matches(message.log_index, message.log_term)) {
-    // Our log already holds the snapshot's last entry: just commit up to it.
-    commit_to(message.log_index);
-    response.log_index = message.log_index;
-    response.commit = commit_;
-    return;
-  }
-  // Replace the whole log and state machine with the snapshot.
-  log_.reset_to_snapshot(message.log_index, message.log_term);
-  snapshot_ = {message.log_index, message.log_term, message.snapshot, decode_membership(message.snapshot_membership)};
-  pending_snapshot_ = snapshot_;
-  refresh_membership();
-  commit_ = message.log_index;
-  applied_ = message.log_index;
-  unstable_from_ = message.log_index + 1;
-  persisted_index_ = std::min(persisted_index_, message.log_index);
-  response.log_index = message.log_index;
-  response.commit = commit_;
-}
-
-// ---------------------------------------------------------------- reads
-
-void Node::read_index(std::uint64_t request_id) {
-  if (role_ == Role::leader) {
-    leader_read(config_.id, request_id);
-  } else if (leader_ != kNoNode) {
-    new_message(MessageType::read_index_request, leader_).context = request_id;
-  } else {
-    dropped_reads_.push_back(request_id);
-  }
-}
-
-void Node::leader_read(NodeId from, std::uint64_t request_id) {
-  // §6.4: a leader must have committed an entry of its term before it knows
-  // the commit index is the latest.
-  if (!committed_in_current_term()) {
-    if (reads_before_commit_.size() < kMaxQueuedReads) {
-      reads_before_commit_.push_back({from, request_id, 0, 0});
-    } else {
-      answer_read(from, request_id, 0);
-    }
-    return;
-  }
-  const bool lease = config_.read_mode == ReadMode::lease && config_.check_quorum && lease_valid();
-  if (members_.voters.size() == 1 || lease || config_.bugs.local_read) {
-    answer_read(from, request_id, commit_);
-    return;
-  }
-  // Confirm leadership with a heartbeat round tagged with this read's round.
-  pending_reads_.push_back({from, request_id, commit_, read_round_ + 1});
-  broadcast_heartbeat();
-}
-
-bool Node::lease_valid() const {
-  // Thesis §6.4.1: followers that acknowledged a round ignore other
-  // candidates for a minimum election timeout after they heard it (the
-  // CheckQuorum lease), so no other leader can exist until then, measured
-  // from when the round left. One tick less, since the nodes' ticks are not
-  // aligned. The hazard: this assumes clocks run at the same rate.
-  std::array<std::uint64_t, kMaxNodes> acked{};
-  std::size_t count = 0;
-  for (NodeId voter : members_.voters) acked[count++] = voter == config_.id ? read_round_ : progress_[voter].acked_read_round;
-  std::sort(acked.begin(), acked.begin() + static_cast<std::ptrdiff_t>(count), std::greater<>());
-  const std::size_t needed = quorum();
-  if (needed == 0 || needed > count) return false;
-  const std::uint64_t round = acked[needed - 1];
-  if (round == 0 || read_round_ - round >= round_sent_tick_.size()) return false;
-  const std::int64_t sent = round_sent_tick_[round % round_sent_tick_.size()];
-  return leader_ticks_ + 1 < sent + config_.election_ticks_min;
-}
-
-void Node::answer_read(NodeId from, std::uint64_t request_id, LogIndex index) {
-  // index 0 means "cannot serve".
-  if (from == config_.id) {
-    if (index == 0) {
-      dropped_reads_.push_back(request_id);
-    } else {
-      read_states_.push_back({request_id, index});
-    }
-    return;
-  }
-  Message& response = new_message(MessageType::read_index_response, from);
-  response.context = request_id;
-  response.log_index = index;
-  response.reject = index == 0;
-}
-
-void Node::release_confirmed_reads() {
-  std::size_t released = 0;
-  for (; released < pending_reads_.size(); ++released) {
-    const PendingRead& read = pending_reads_[released];
-    std::size_t acks = 0;
-    for (NodeId voter : members_.voters)
-      if (voter == config_.id || progress_[voter].acked_read_round >= read.round) ++acks;
-    if (acks < quorum()) break;
-    answer_read(read.from, read.request_id, read.index);
-  }
-  pending_reads_.erase(pending_reads_.begin(), pending_reads_.begin() + static_cast<std::ptrdiff_t>(released));
-}
-
-void Node::drop_pending_reads() {
-  for (const PendingRead& read : pending_reads_) answer_read(read.from, read.request_id, 0);
-  for (const PendingRead& read : reads_before_commit_) answer_read(read.from, read.request_id, 0);
-  pending_reads_.clear();
-  reads_before_commit_.clear();
-}
-
-void Node::handle_read_index_request(const Message& message) {
-  if (role_ != Role::leader) {
-    answer_read(message.from, message.context, 0);
-    return;
-  }
-  leader_read(message.from, message.context);
-}
-
-void Node::handle_read_index_response(const Message& message) {
-  if (message.reject) {
-    dropped_reads_.push_back(message.context);
-  } else {
-    read_states_.push_back({message.context, message.log_index});
-  }
 }
 
 // ---------------------------------------------------------------- ready

@@ -126,6 +126,7 @@ class Node {
   bool lease_valid() const;
   void drop_pending_reads();
 
+  Message& new_message_in(std::vector<Message>& buffer, MessageType type, NodeId to);
   Message& new_message(MessageType type, NodeId to);
   Message& new_message_after_persist(MessageType type, NodeId to);
   bool is_voter(NodeId node) const { return members_.is_voter(node); }
