@@ -69,13 +69,6 @@ void Network::heal_all() { std::fill(cut_.begin(), cut_.end(), 0); }
 
 bool Network::any_cut() const { return std::any_of(cut_.begin(), cut_.end(), [](std::uint8_t c) { return c != 0; }); }
 
-void Network::change(const scenario::NetworkChange& change) {
-  if (change.latency) spec_.latency = *change.latency;
-  if (change.drop) spec_.drop = *change.drop;
-  if (change.duplicate) spec_.duplicate = *change.duplicate;
-  if (change.fifo) spec_.fifo = *change.fifo;
-  if (change.tail_probability) spec_.tail_probability = *change.tail_probability;
-  if (change.tail_latency) spec_.tail_latency = *change.tail_latency;
-}
+void Network::change(const scenario::NetworkChange& change) { spec_ = scenario::apply_change(spec_, change); }
 
 }  // namespace raftsim::sim

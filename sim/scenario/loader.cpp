@@ -106,13 +106,7 @@ class ScenarioParser {
     in_.check_keys(node, "network", {"latency", "tail", "drop", "duplicate", "fifo"});
     NetworkChange change;
     parse_network_fields(node, "network", change);
-    NetworkSpec& n = out_.network;
-    if (change.latency) n.latency = *change.latency;
-    if (change.drop) n.drop = *change.drop;
-    if (change.duplicate) n.duplicate = *change.duplicate;
-    if (change.fifo) n.fifo = *change.fifo;
-    if (change.tail_probability) n.tail_probability = *change.tail_probability;
-    if (change.tail_latency) n.tail_latency = *change.tail_latency;
+    out_.network = apply_change(out_.network, change);
   }
 
   void parse_disk(const YAML::Node& node) {

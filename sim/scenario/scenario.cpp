@@ -43,6 +43,16 @@ std::string Expectation::text() const {
   return "?";
 }
 
+NetworkSpec apply_change(NetworkSpec spec, const NetworkChange& change) {
+  if (change.latency) spec.latency = *change.latency;
+  if (change.drop) spec.drop = *change.drop;
+  if (change.duplicate) spec.duplicate = *change.duplicate;
+  if (change.fifo) spec.fifo = *change.fifo;
+  if (change.tail_probability) spec.tail_probability = *change.tail_probability;
+  if (change.tail_latency) spec.tail_latency = *change.tail_latency;
+  return spec;
+}
+
 const std::vector<std::string>& all_check_names() {
   static const std::vector<std::string> names = {
       "election_safety", "leader_append_only", "log_matching", "leader_completeness", "state_machine_safety",

@@ -93,6 +93,9 @@ struct NetworkChange {
   std::optional<TimeRange> tail_latency;
 };
 
+// The network after `change`: fields it names replace the spec's, others stay.
+NetworkSpec apply_change(NetworkSpec spec, const NetworkChange& change);
+
 struct Fault {
   enum class Kind : std::uint8_t {
     partition_groups,   // groups: nodes not listed keep their links
