@@ -40,8 +40,9 @@ std::string read_file(const std::string& path) {
 }
 
 void check_golden(const std::string& name, const std::string& format) {
-  const std::string script = scripts_dir() + name + ".txt";
-  const Run run = run_shell(raftsim_kv("-w " + format + " '" + script + "'"));
+  // Run from the scripts folder with a relative name, so that error messages
+  // (which name the script) do not depend on where the checkout lives.
+  const Run run = run_shell("cd '" + scripts_dir() + "' && " + raftsim_kv("-w " + format + " " + name + ".txt"));
   const std::string actual = run.output + "[exit " + std::to_string(run.status) + "]\n";
   const std::string golden = scripts_dir() + name + "." + format + ".out";
   if (std::getenv("RAFTSIM_REWRITE") != nullptr) {
