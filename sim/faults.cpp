@@ -236,6 +236,7 @@ void Simulation::apply_fault(const scenario::Fault& fault) {
         if (!host.up) continue;
         host.paused = true;
         host.paused_until = std::max(host.paused_until, scheduler_.now() + fault.pause_for);
+        observe_host_state(host);
         ++host.tick_generation;  // its timers stop with it
         scheduler_.schedule(host.paused_until, EventKind::node_resume, id);
       }

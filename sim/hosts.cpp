@@ -40,6 +40,7 @@ void Simulation::start_host(Host& host) {
   host.seen_term = host.node->term();
   host.seen_commit = host.node->commit_index();
   host.seen_established = false;
+  observe_host_state(host);
   ++host.tick_generation;
   // Nodes do not tick in lockstep: each starts at its own phase.
   schedule_tick(host, uniform_int(*host.timer_random, 1, scenario_.cluster.tick));
@@ -49,6 +50,7 @@ void Simulation::start_host(Host& host) {
 void Simulation::crash_host(Host& host, bool lose_unsynced) {
   host.up = false;
   host.paused = false;
+  observe_host_state(host);
   host.disk.crash(lose_unsynced);
   host.node.reset();
   host.machine = StateMachine();
@@ -81,12 +83,21 @@ std::size_t Simulation::voters_on_side(const Host& host) const {
   return voters;
 }
 
+void Simulation::observe_host_state(const Host& host) {
+  if (!options_.observe) return;
+  const HostState state = !host.up ? HostState::down : host.paused ? HostState::paused : HostState::up;
+  auto& states = observations_[host.id - 1].states;
+  if (states.empty() || states.back().second != state) states.emplace_back(scheduler_.now(), state);
+}
+
 void Simulation::notice_changes(Host& host) {
   const raft::Node& node = *host.node;
   const Micros now = scheduler_.now();
   if (node.term() != host.seen_term || node.role() != host.seen_role) {
     trace_.mix(0x7e7e0000ULL | (std::uint64_t{host.id} << 32) | static_cast<std::uint64_t>(node.role()));
     trace_.mix(node.term());
+    if (options_.observe)
+      observations_[host.id - 1].roles.push_back({now, std::string(raft::role_name(node.role())), node.term()});
     if (trace_.writing())
       trace_event("role", fmt::format("\"node\":\"n{}\",\"role\":\"{}\",\"term\":{}", host.id,
                                       raft::role_name(node.role()), node.term()));

@@ -56,8 +56,18 @@ struct RunMetrics {
 };
 
 // Fine-grained observations for tests, filled when RunOptions::observe is set.
+enum class HostState { up, down, paused };
+
+struct RoleObservation {
+  std::int64_t time_us = 0;
+  std::string role;  // raft::role_name: follower, pre-candidate, candidate, leader
+  std::uint64_t term = 0;
+};
+
 struct NodeObservations {
   std::vector<std::pair<std::int64_t, std::uint64_t>> commits;  // (time, commit index) at every change
+  std::vector<RoleObservation> roles;                            // every change of role or term, in time order
+  std::vector<std::pair<std::int64_t, HostState>> states;        // up / down (crashed or not started) / paused
   std::vector<std::uint64_t> committed_log;  // a fingerprint (term, payload) of each committed entry, at the end
 };
 

@@ -177,6 +177,7 @@ void Simulation::handle(const Event& event) {
       Host& host = hosts_[event.a];
       if (host.paused && host.paused_until == event.time) {
         host.paused = false;
+        observe_host_state(host);
         timeline(fmt::format("n{} resumes", host.id));
         ++host.tick_generation;
         schedule_tick(host, 1);

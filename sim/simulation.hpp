@@ -104,6 +104,7 @@ class Simulation {
   void maybe_snapshot(Host& host);
   void serve_reads(Host& host);
   void notice_changes(Host& host);
+  void observe_host_state(const Host& host);  // records up/down/paused when RunOptions::observe
   void crash_host(Host& host, bool lose_unsynced);
   void restart_host(Host& host);
   void remove_host(Host& host);
