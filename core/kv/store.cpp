@@ -382,13 +382,15 @@ Response Store::apply_compaction(const CompactionRequest& request) {
   compact_revision_ = request.revision;
   for (auto it = keys_.begin(); it != keys_.end();) {
     History& history = it->second;
-    // Keep the latest entry <= the compact revision, unless it is a tombstone,
-    // and everything after it.
+    // Keep the latest entry <= the compact revision, unless it is a tombstone
+    // below the compact revision, and everything after it. A tombstone AT the
+    // compact revision stays, so that a watch from that revision still sees the
+    // delete (etcd #18089 / #19179, fixed by etcd PR #18274).
     auto keep = std::upper_bound(history.begin(), history.end(), request.revision,
                                  [](std::int64_t rev, const Entry& e) { return rev < e.main; });
     if (keep != history.begin()) {
       --keep;
-      if (keep->tombstone()) ++keep;
+      if (keep->tombstone() && keep->main < request.revision) ++keep;
       history.erase(history.begin(), keep);
     }
     it = history.empty() ? keys_.erase(it) : std::next(it);
@@ -512,7 +514,27 @@ WatchResponse Watcher::start(const Store& store) {
     canceled_ = true;
     return response;
   }
-  next_revision_ = store.revision() + 1;
+  // A start revision beyond the store's (a resumption on a replica that lags
+  // behind) waits for it: nothing below it is sent (etcd's watcher minRev).
+  next_revision_ = std::max(store.revision() + 1, request_.start_revision);
+  return response;
+}
+
+WatchResponse Watcher::sync(const Store& store) {
+  RAFTSIM_ASSERT(started_, "kv: watcher used before start()");
+  WatchResponse response;
+  response.header.revision = store.revision();
+  if (canceled_) return response;
+  WatchRequest from = request_;
+  from.start_revision = next_revision_;
+  response = store.events_since(from);
+  if (response.canceled) {
+    canceled_ = true;
+    return response;
+  }
+  if (!request_.prev_kv)
+    for (Event& event : response.events) event.prev_kv.reset();
+  next_revision_ = std::max(next_revision_, store.revision() + 1);
   return response;
 }
 

@@ -63,6 +63,11 @@ class Watcher {
   // every apply, in order, after start().
   std::vector<Event> on_apply(const Store& store);
 
+  // The store jumped ahead without applies (a replica restored from a Raft
+  // snapshot): the events from next_revision() up to the store's revision, as
+  // etcd's unsynced watchers catch up; cancelled if that history was compacted.
+  WatchResponse sync(const Store& store);
+
   // The first revision this watcher has not delivered yet.
   std::int64_t next_revision() const { return next_revision_; }
   bool canceled() const { return canceled_; }

@@ -126,3 +126,64 @@ TEST_CASE("a watcher resumes on a restored replica from its next revision", "[kv
   CHECK(revisions(again) == std::vector<std::int64_t>{5, 6, 7});
   CHECK(std::vector<Event>(seen.begin() + 3, seen.end()) == again);
 }
+
+TEST_CASE("a delete exactly at the compact revision is still seen by a watch from that revision", "[kv][watch][compact]") {
+  // etcd #18089 / #19179: compaction dropped the tombstone at the compact
+  // revision, so a watch from there missed the delete (fixed by etcd PR #18274).
+  Store s;
+  put(s, "k", "1");  // 2
+  del(s, "k");       // 3
+  as<CompactionResponse>(s.apply(CompactionRequest{3}));
+  WatchResponse from_compact = s.events_since(watch_prefix("k", 3));
+  CHECK_FALSE(from_compact.canceled);
+  REQUIRE(from_compact.events.size() == 1);
+  CHECK(from_compact.events[0].type == Event::Type::del);
+  CHECK(from_compact.events[0].kv.mod_revision == 3);
+  CHECK(get(s, "k").kvs.empty());  // reads are unchanged: the key is gone
+  CHECK(get(s, "k", 3).kvs.empty());
+  // A later compaction past the tombstone forgets it.
+  put(s, "x", "1");  // 4
+  as<CompactionResponse>(s.apply(CompactionRequest{4}));
+  CHECK(s.events_since(watch_prefix("k", 4)).events.empty());
+  CHECK(s.key_count() == 1);
+}
+
+TEST_CASE("a watch resumed on a lagging replica sends nothing below its start revision", "[kv][watch]") {
+  Store ahead;
+  Store behind;
+  for (int i = 0; i < 3; ++i) put(ahead, "p/a", std::to_string(i));  // 2..4
+  put(behind, "p/a", "0");                                            // 2
+  Watcher resumed(watch_prefix("p/", 5));
+  CHECK(resumed.start(behind).events.empty());
+  CHECK(resumed.next_revision() == 5);
+  put(behind, "p/a", "1");  // 3: already delivered elsewhere
+  CHECK(resumed.on_apply(behind).empty());
+  put(behind, "p/a", "2");  // 4
+  CHECK(resumed.on_apply(behind).empty());
+  put(behind, "p/a", "3");  // 5: new
+  CHECK(revisions(resumed.on_apply(behind)) == std::vector<std::int64_t>{5});
+}
+
+TEST_CASE("a watcher catches up with sync after its replica installs a snapshot", "[kv][watch][snapshot]") {
+  Store leader;
+  Store follower;
+  Watcher watcher(watch_prefix("p/", 1, true));
+  watcher.start(follower);
+  for (int i = 0; i < 4; ++i) put(leader, "p/" + std::to_string(i % 2), std::to_string(i));  // 2..5
+  follower = Store::restore(leader.snapshot());  // the follower jumps to revision 5
+  WatchResponse caught_up = watcher.sync(follower);
+  CHECK_FALSE(caught_up.canceled);
+  CHECK(revisions(caught_up.events) == std::vector<std::int64_t>{2, 3, 4, 5});
+  CHECK(caught_up.events[2].prev_kv.has_value());  // prev_kv kept when asked
+  CHECK(watcher.next_revision() == 6);
+  CHECK(watcher.sync(follower).events.empty());  // nothing twice
+
+  // A snapshot whose history was compacted past the watcher cancels it.
+  Watcher late(watch_prefix("p/", 1));
+  late.start(Store{});
+  as<CompactionResponse>(leader.apply(CompactionRequest{4}));
+  WatchResponse cancelled = late.sync(Store::restore(leader.snapshot()));
+  CHECK(cancelled.canceled);
+  CHECK(cancelled.compact_revision == 4);
+  CHECK(late.canceled());
+}
