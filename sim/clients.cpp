@@ -20,15 +20,19 @@ history::OpKind choose_op(RandomSource& random, const scenario::OpWeights& weigh
 }
 }  // namespace
 
-void Simulation::client_wakeup(ClientState& client) {
-  if (client.waiting) return;
+history::Operation Simulation::next_operation(ClientState& client) {
   const scenario::WorkloadSpec& workload = scenario_.workload;
-  if (workload.stop && scheduler_.now() >= *workload.stop) return;
-  ++client.sequence;
   history::Operation op;
   op.client = static_cast<int>(client.id);
-  op.kind = choose_op(client.random, workload.ops);
-  const auto key_index = static_cast<std::size_t>(uniform_int(client.random, 0, workload.keys - 1));
+  std::size_t key_index = 0;
+  if (client.conflict_key) {
+    // A controller that lost a compare re-reads the object, then tries again.
+    key_index = *client.conflict_key;
+    op.kind = client.conflict_reread ? history::OpKind::get : history::OpKind::cas;
+  } else {
+    op.kind = choose_op(client.random, workload.ops);
+    key_index = static_cast<std::size_t>(uniform_int(client.random, 0, workload.keys - 1));
+  }
   op.key = fmt::format("k{}", key_index);
   // Values are unique per operation, which keeps the checker's search narrow.
   const std::string value = fmt::format("c{}-{}", client.id, client.sequence);
@@ -36,8 +40,18 @@ void Simulation::client_wakeup(ClientState& client) {
   if (op.kind == history::OpKind::cas) {
     // Read-modify-write as a controller does: compare with what it last saw.
     op.expect = client.last_seen[key_index];
+    client.compare_mod_revision = client.last_seen_mod[key_index];
     op.value = value;
   }
+  return op;
+}
+
+void Simulation::client_wakeup(ClientState& client) {
+  if (client.waiting) return;
+  const scenario::WorkloadSpec& workload = scenario_.workload;
+  if (workload.stop && scheduler_.now() >= *workload.stop) return;
+  ++client.sequence;
+  history::Operation op = next_operation(client);
   op.call_us = scheduler_.now();
   op.outcome = history::Outcome::unknown;  // until a response says otherwise
   client.history_index = history_.size();
@@ -67,8 +81,7 @@ void Simulation::client_arrive(std::uint32_t client_id, raft::NodeId node_id, st
   if (op.kind == history::OpKind::get) {
     if (scenario_.cluster.read_mode == raft::ReadMode::serializable) {
       // Serializable reads are served from local state, perhaps stale.
-      const ClientOutcome outcome = outcome_of(host.machine.store.apply(make_request(op)));
-      client_respond(pending, outcome.outcome, outcome.value, outcome.revision);
+      client_respond(pending, outcome_of(host.machine.store.apply(make_request(op))));
       return;
     }
     host.pending_reads[id] = pending;
@@ -76,17 +89,16 @@ void Simulation::client_arrive(std::uint32_t client_id, raft::NodeId node_id, st
     drive(host);
     return;
   }
-  if (!host.node->propose(encode_payload(id, make_request(op)))) {
+  if (!host.node->propose(encode_payload(id, make_request(op, client.compare_mod_revision)))) {
     // Not proposed at all (no known leader): it definitely did not happen.
-    client_respond(pending, history::Outcome::fail, std::nullopt, 0, false);
+    client_respond(pending, bare_outcome(history::Outcome::fail), false);
     return;
   }
   host.pending_writes[id] = pending;
   drive(host);
 }
 
-void Simulation::client_respond(const PendingRequest& request, history::Outcome outcome,
-                                std::optional<std::string> value, std::int64_t revision, bool executed) {
+void Simulation::client_respond(const PendingRequest& request, ClientOutcome outcome, bool executed) {
   std::uint32_t slot;
   if (!free_responses_.empty()) {
     slot = free_responses_.back();
@@ -98,9 +110,7 @@ void Simulation::client_respond(const PendingRequest& request, history::Outcome 
   ClientResponse& response = responses_[slot];
   response.client = request.client;
   response.sequence = request.sequence;
-  response.outcome = outcome;
-  response.value = std::move(value);
-  response.revision = revision;
+  response.outcome = std::move(outcome);
   response.executed = executed;
   // Clients sit with their node: the reply crosses no partition.
   scheduler_.schedule_after(network_.draw_latency(), EventKind::client_response, slot);
@@ -111,38 +121,56 @@ void Simulation::client_response(std::uint32_t slot) {
   free_responses_.push_back(slot);
   ClientState& client = clients_[response.client];
   if (client.sequence != response.sequence || !client.waiting) return;  // it gave up already
-  finish_operation(client, response.outcome, std::move(response.value), response.revision, response.executed);
+  finish_operation(client, std::move(response.outcome), response.executed);
 }
 
 void Simulation::client_timeout(ClientState& client, std::uint64_t sequence) {
   if (client.sequence != sequence || !client.waiting) return;
   // The outcome is unknown: the write may still apply, at any later time.
   client.node = next_member(client.node);
-  finish_operation(client, history::Outcome::unknown, std::nullopt, 0);
+  finish_operation(client, bare_outcome(history::Outcome::unknown));
 }
 
-void Simulation::finish_operation(ClientState& client, history::Outcome outcome, std::optional<std::string> value,
-                                  std::int64_t revision, bool executed) {
+void Simulation::finish_operation(ClientState& client, ClientOutcome result, bool executed) {
   history::Operation& op = history_[client.history_index];
+  const history::Outcome outcome = result.outcome;
   not_executed_[client.history_index] = !executed;
   // Refused for want of a leader: like etcd's client, try another endpoint.
   if (!executed) client.node = next_member(client.node);
   op.outcome = outcome;
   if (outcome != history::Outcome::unknown) {
     op.return_us = scheduler_.now();
-    if (revision > 0) op.revision = revision;
+    if (result.revision > 0) op.revision = result.revision;
   }
   const auto key_index = static_cast<std::size_t>(std::stoi(op.key.substr(1)));
   if (outcome == history::Outcome::ok) {
     switch (op.kind) {
       case history::OpKind::get:
-        op.value = value;
-        client.last_seen[key_index] = std::move(value);
+        op.value = result.value;
+        if (result.value) op.mod_revision = result.mod_revision;
+        client.last_seen[key_index] = std::move(result.value);
+        client.last_seen_mod[key_index] = result.mod_revision;
         break;
       case history::OpKind::put:
-      case history::OpKind::cas: client.last_seen[key_index] = op.value; break;
-      case history::OpKind::del: client.last_seen[key_index] = std::nullopt; break;
+      case history::OpKind::cas:
+        client.last_seen[key_index] = op.value;
+        client.last_seen_mod[key_index] = result.mod_revision;
+        break;
+      case history::OpKind::del:
+        client.last_seen[key_index] = std::nullopt;
+        client.last_seen_mod[key_index] = 0;
+        break;
       case history::OpKind::append: break;
+    }
+  }
+  if (scenario_.workload.retry_conflicts) {
+    if (op.kind == history::OpKind::cas && outcome == history::Outcome::fail && executed) {
+      client.conflict_key = key_index;  // lost the compare: re-read, then retry
+      client.conflict_reread = true;
+    } else if (client.conflict_key == key_index && op.kind == history::OpKind::get && outcome == history::Outcome::ok) {
+      client.conflict_reread = false;
+    } else if (client.conflict_key == key_index && op.kind == history::OpKind::cas) {
+      client.conflict_key.reset();  // applied, or unknown: a controller moves on and sees it at its next read
     }
   }
   trace_.mix((std::uint64_t{client.id} << 32) ^ (static_cast<std::uint64_t>(outcome) << 24) ^ client.sequence);

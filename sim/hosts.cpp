@@ -192,7 +192,7 @@ void Simulation::drive(Host& host) {
       if (it == host.pending_reads.end()) continue;
       const PendingRequest request = it->second;
       host.pending_reads.erase(it);
-      client_respond(request, history::Outcome::fail, std::nullopt, 0, false);
+      client_respond(request, bare_outcome(history::Outcome::fail), false);
     }
     serve_reads(host);
     maybe_snapshot(host);
@@ -273,8 +273,7 @@ void Simulation::apply_committed(Host& host) {
     if (it == host.pending_writes.end()) continue;
     const PendingRequest request = it->second;
     host.pending_writes.erase(it);
-    const ClientOutcome outcome = outcome_of(response);
-    client_respond(request, outcome.outcome, outcome.value, outcome.revision);
+    client_respond(request, outcome_of(response));
   }
 }
 
@@ -296,8 +295,7 @@ void Simulation::serve_reads(Host& host) {
     if (client.sequence != request.sequence || !client.waiting) continue;  // the client gave up
     kv::RangeRequest range;
     range.key = history_[client.history_index].key;
-    const ClientOutcome outcome = outcome_of(host.machine.store.apply(kv::Request{range}));
-    client_respond(request, outcome.outcome, outcome.value, outcome.revision);
+    client_respond(request, outcome_of(host.machine.store.apply(kv::Request{range})));
   }
   host.reads_waiting_apply.resize(kept);
 }

@@ -23,7 +23,7 @@ RequestPayload decode_payload(const std::string& bytes) {
   return payload;
 }
 
-kv::Request make_request(const history::Operation& operation) {
+kv::Request make_request(const history::Operation& operation, std::int64_t compare_mod_revision) {
   switch (operation.kind) {
     case history::OpKind::get: {
       kv::RangeRequest range;
@@ -47,8 +47,8 @@ kv::Request make_request(const history::Operation& operation) {
       compare.key = operation.key;
       compare.result = kv::Compare::Result::equal;
       if (operation.expect) {
-        compare.target = kv::Compare::Target::value;
-        compare.value = *operation.expect;
+        compare.target = kv::Compare::Target::mod;
+        compare.number = compare_mod_revision;
       } else {
         compare.target = kv::Compare::Target::version;  // "absent": version 0
         compare.number = 0;
@@ -75,14 +75,19 @@ ClientOutcome outcome_of(const kv::Response& response) {
     outcome.outcome = history::Outcome::fail;
   } else if (const auto* range = std::get_if<kv::RangeResponse>(&response)) {
     outcome.revision = range->header.revision;
-    if (!range->kvs.empty()) outcome.value = range->kvs.front().value;
+    if (!range->kvs.empty()) {
+      outcome.value = range->kvs.front().value;
+      outcome.mod_revision = range->kvs.front().mod_revision;
+    }
   } else if (const auto* put = std::get_if<kv::PutResponse>(&response)) {
     outcome.revision = put->header.revision;
+    outcome.mod_revision = put->header.revision;
   } else if (const auto* del = std::get_if<kv::DeleteRangeResponse>(&response)) {
     outcome.revision = del->header.revision;
   } else if (const auto* txn = std::get_if<kv::TxnResponse>(&response)) {
     outcome.revision = txn->header.revision;
     if (!txn->succeeded) outcome.outcome = history::Outcome::fail;
+    else outcome.mod_revision = txn->header.revision;  // the workload's txn writes its key
   } else if (const auto* compact = std::get_if<kv::CompactionResponse>(&response)) {
     outcome.revision = compact->header.revision;
   }

@@ -30,16 +30,28 @@ RequestPayload decode_payload(const std::string& bytes);
 // The etcd request that carries a workload operation: put, delete, a get
 // (range of one key), or a CAS as a txn comparing the value (or, for an
 // absent key, version 0) and putting on success.
-kv::Request make_request(const history::Operation& operation);
+// A cas compares the key's mod_revision with `compare_mod_revision`, the one
+// the client last saw with the value it expects (as a Kubernetes controller's
+// optimistic update does); values are unique per write, so this is the same
+// condition as comparing values, which is what the history records.
+kv::Request make_request(const history::Operation& operation, std::int64_t compare_mod_revision = 0);
 
 struct ClientOutcome {
   history::Outcome outcome = history::Outcome::ok;
   std::optional<std::string> value;  // a get's value; nullopt when absent
   std::int64_t revision = 0;         // the response header's revision
+  std::int64_t mod_revision = 0;     // the key's mod revision after the operation (0: absent); unknown: 0
 };
 
 // What a KV response means for the client: an error or a failed compare is
 // a definite failure; anything else succeeded.
 ClientOutcome outcome_of(const kv::Response& response);
+
+// An outcome with nothing else to say (refused, or unknown after a timeout).
+inline ClientOutcome bare_outcome(history::Outcome outcome) {
+  ClientOutcome result;
+  result.outcome = outcome;
+  return result;
+}
 
 }  // namespace raftsim::sim

@@ -61,6 +61,7 @@ Simulation::Simulation(const scenario::Scenario& scenario, const RunOptions& opt
     client.node = static_cast<raft::NodeId>((c - 1) % nodes + 1);  // clients spread over the nodes
     client.random = make_stream(scenario.seed, Stream::workload, static_cast<std::uint64_t>(c));
     client.last_seen.assign(static_cast<std::size_t>(scenario.workload.keys), std::nullopt);
+    client.last_seen_mod.assign(static_cast<std::size_t>(scenario.workload.keys), 0);
   }
 }
 

@@ -21,6 +21,7 @@
 #include "sim/random.hpp"
 #include "sim/run.hpp"
 #include "sim/scenario/scenario.hpp"
+#include "sim/request_payload.hpp"
 #include "sim/scheduler.hpp"
 #include "sim/state_machine.hpp"
 #include "sim/trace.hpp"
@@ -67,14 +68,18 @@ struct ClientState {
   std::size_t history_index = 0;
   Xoshiro256 random{0};
   std::vector<std::optional<std::string>> last_seen;  // per key: the last value it saw, for CAS
+  std::vector<std::int64_t> last_seen_mod;            // per key: that value's mod revision (0: absent)
+  std::int64_t compare_mod_revision = 0;              // of the cas in flight
+  // A controller retrying a cas that lost its compare (workload.retry_conflicts):
+  // it re-reads the key, then tries again.
+  std::optional<std::size_t> conflict_key;
+  bool conflict_reread = false;
 };
 
 struct ClientResponse {
   std::uint32_t client = 0;
   std::uint64_t sequence = 0;
-  history::Outcome outcome = history::Outcome::ok;
-  std::optional<std::string> value;
-  std::int64_t revision = 0;
+  ClientOutcome outcome;
   bool executed = true;  // false: refused before it could take effect
 };
 
@@ -116,12 +121,11 @@ class Simulation {
   // clients.cpp
   void client_wakeup(ClientState& client);
   void client_arrive(std::uint32_t client, raft::NodeId node, std::uint64_t sequence);
-  void client_respond(const PendingRequest& request, history::Outcome outcome, std::optional<std::string> value,
-                      std::int64_t revision, bool executed = true);
+  void client_respond(const PendingRequest& request, ClientOutcome outcome, bool executed = true);
   void client_response(std::uint32_t slot);
   void client_timeout(ClientState& client, std::uint64_t sequence);
-  void finish_operation(ClientState& client, history::Outcome outcome, std::optional<std::string> value,
-                        std::int64_t revision, bool executed = true);
+  void finish_operation(ClientState& client, ClientOutcome outcome, bool executed = true);
+  history::Operation next_operation(ClientState& client);
   // The history as the checker and --history see it: refused operations left out.
   history::History executed_history() const;
 

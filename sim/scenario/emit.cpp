@@ -139,8 +139,11 @@ std::string to_yaml(const Scenario& s, const std::string& header) {
   const WorkloadSpec& w = s.workload;
   out << fmt::format(
       "workload: {{clients: {}, think: {}, keys: {}, ops: {{get: {}, put: {}, delete: {}, cas: {}}}, timeout: {}, "
-      "watchers: {}{}}}\n",
+      "watchers: {}, retry_conflicts: {}{}{}}}\n",
       w.clients, range(w.think), w.keys, w.ops.get, w.ops.put, w.ops.del, w.ops.cas, duration(w.timeout), w.watchers,
+      w.retry_conflicts,
+      w.compact.every > 0 ? fmt::format(", compact: {{every: {}, keep: {}}}", duration(w.compact.every), w.compact.keep)
+                          : "",
       w.stop ? ", stop: " + duration(*w.stop) : "");
   if (!s.faults.empty()) {
     out << "faults:\n";

@@ -115,7 +115,7 @@ class ScenarioParser {
   }
 
   void parse_workload(const YAML::Node& node) {
-    in_.check_keys(node, "workload", {"clients", "think", "keys", "ops", "timeout", "watchers", "stop"});
+    in_.check_keys(node, "workload", {"clients", "think", "keys", "ops", "timeout", "watchers", "retry_conflicts", "compact", "stop"});
     WorkloadSpec& w = out_.workload;
     if (node["clients"]) w.clients = static_cast<int>(in_.integer(node["clients"], "workload.clients", 0, 1000));
     if (node["think"]) w.think = in_.time_range(node["think"], "workload.think", 0, 3'600'000'000LL);
@@ -123,6 +123,14 @@ class ScenarioParser {
     if (node["timeout"]) w.timeout = in_.duration(node["timeout"], "workload.timeout", 1'000, 3'600'000'000LL);
     if (node["stop"]) w.stop = in_.duration(node["stop"], "workload.stop", 0, out_.duration);
     if (node["watchers"]) w.watchers = static_cast<int>(in_.integer(node["watchers"], "workload.watchers", 0, 1000));
+    if (node["retry_conflicts"]) w.retry_conflicts = in_.boolean(node["retry_conflicts"], "workload.retry_conflicts");
+    if (node["compact"]) {
+      const auto& compact = node["compact"];
+      in_.check_keys(compact, "workload.compact", {"every", "keep"});
+      if (!compact["every"]) in_.fail(compact, "workload.compact", "expected `every` (how often to compact)");
+      w.compact.every = in_.duration(compact["every"], "workload.compact.every", 1'000, 86'400'000'000LL);
+      if (compact["keep"]) w.compact.keep = in_.integer(compact["keep"], "workload.compact.keep", 0, 1'000'000'000);
+    }
     if (node["ops"]) {
       const auto& ops = node["ops"];
       in_.check_keys(ops, "workload.ops", {"get", "put", "delete", "cas"});

@@ -67,7 +67,14 @@ struct WorkloadSpec {
   int keys = 8;
   OpWeights ops;
   Micros timeout = 1'000'000;
-  int watchers = 2;
+  int watchers = 2;             // reflectors: list, then watch the key prefix from the list's revision
+  bool retry_conflicts = false;  // a cas that lost its compare is retried as a controller does: get, then cas
+  // Periodic compaction, as the Kubernetes API server runs it: every `every`,
+  // compact to `keep` revisions below the current one. Off when every is 0.
+  struct Compaction {
+    Micros every = 0;
+    std::int64_t keep = 1000;
+  } compact;
   std::optional<Micros> stop;  // no new operations from then on (a quiet end, for convergence)
 };
 
