@@ -57,6 +57,7 @@ void Simulation::crash_host(Host& host, bool lose_unsynced) {
   host.pending_writes.clear();
   host.pending_reads.clear();
   host.reads_waiting_apply.clear();
+  host.watches.clear();
   ++host.tick_generation;
   host.seen_role = raft::Role::follower;
   host.seen_established = false;
@@ -169,6 +170,7 @@ void Simulation::drive(Host& host) {
       // The leader sent its state: it replaces ours (and is persisted below).
       host.machine = StateMachine::restore(*ready.snapshot->data);
       host.reads_waiting_apply.clear();
+      resync_watches(host);
       trace_.mix(0x5a5a0000ULL ^ ready.snapshot->index);
       timeline(fmt::format("n{} installs a snapshot at index {} from its leader", host.id, ready.snapshot->index));
     }
@@ -269,6 +271,7 @@ void Simulation::apply_committed(Host& host) {
       continue;
     const kv::Response response = host.machine.store.apply(payload.request);
     applied_requests_.insert(payload.request_id);
+    feed_watches(host);
     const auto it = host.pending_writes.find(payload.request_id);
     if (it == host.pending_writes.end()) continue;
     const PendingRequest request = it->second;

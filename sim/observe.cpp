@@ -291,8 +291,7 @@ void Simulation::finish_checks(RunResult& result, const history::History& execut
       }
       if (!verdict.ok) verdict.detail = check.explanation + "\n" + history::format_witness_table(executed, check);
     } else if (name == "watch") {
-      verdict.judged = false;
-      verdict.detail = "not judged: the workload runs no watchers yet";
+      verdict = watch_verdict();
     } else if (name == "liveness") {
       if (!liveness_target_ && liveness_detail_.empty()) {
         verdict.judged = false;

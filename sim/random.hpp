@@ -30,6 +30,7 @@ enum class Stream : std::uint64_t {
   faults = 5,
   clock = 6,
   generator = 7,  // the fuzzer's scenario generator
+  watchers = 8,   // reflectors: start times and response latencies
 };
 
 // A stream for one purpose (and optionally one node, client or link) under one seed.

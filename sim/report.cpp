@@ -51,6 +51,9 @@ std::string format_text(const RunResult& result, const scenario::Scenario& scena
     out += fmt::format("  messages     {} sent, {} dropped, {} duplicated\n", m.messages_sent, m.messages_dropped,
                        m.messages_duplicated);
     out += fmt::format("  commit index {}   fsyncs {}   events {}\n", m.commit_index, m.fsyncs, result.events);
+    if (m.watch_events > 0 || m.watch_resumes > 0 || m.compactions > 0)
+      out += fmt::format("  watches      {} events, {} resumed, {} listed again; {} compactions\n", m.watch_events,
+                         m.watch_resumes, m.watch_relists, m.compactions);
     out += "\nnodes\n";
     for (const auto& node : result.nodes)
       out += fmt::format("  {:<4} {:<13} term {:<4} commit {:<7} applied {}\n", node.name, node.role, node.term,
@@ -95,9 +98,10 @@ std::string format_json(const RunResult& result) {
   const RunMetrics& m = result.metrics;
   out += fmt::format(
       "],\"metrics\":{{\"ops_ok\":{},\"ops_failed\":{},\"ops_unknown\":{},\"elections\":{},\"messages_sent\":{},"
-      "\"messages_dropped\":{},\"messages_duplicated\":{},\"commit_index\":{},\"fsyncs\":{}}}",
+      "\"messages_dropped\":{},\"messages_duplicated\":{},\"commit_index\":{},\"fsyncs\":{},\"watch_events\":{},"
+      "\"watch_resumes\":{},\"watch_relists\":{},\"compactions\":{}}}",
       m.ops_ok, m.ops_failed, m.ops_unknown, m.elections, m.messages_sent, m.messages_dropped, m.messages_duplicated,
-      m.commit_index, m.fsyncs);
+      m.commit_index, m.fsyncs, m.watch_events, m.watch_resumes, m.watch_relists, m.compactions);
   out += ",\"leaders\":[";
   for (std::size_t i = 0; i < result.leaders.size(); ++i) {
     const auto& l = result.leaders[i];

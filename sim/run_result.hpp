@@ -53,6 +53,10 @@ struct RunMetrics {
   std::uint64_t messages_duplicated = 0;
   std::uint64_t commit_index = 0;
   std::uint64_t fsyncs = 0;
+  std::uint64_t watch_events = 0;   // events the reflectors received
+  std::uint64_t watch_resumes = 0;  // watches resumed on another node (node down or without a leader)
+  std::uint64_t watch_relists = 0;  // lists again after a watch was cancelled by compaction
+  std::uint64_t compactions = 0;    // compactions proposed by the workload
 };
 
 // Fine-grained observations for tests, filled when RunOptions::observe is set.

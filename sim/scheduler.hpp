@@ -22,6 +22,10 @@ enum class EventKind : std::uint8_t {
   fault,            // a = fault index in the scenario
   node_resume,      // a = node (end of a pause)
   observe,          // a = observation index (expectations evaluated at a time)
+  watcher_arrive,   // a = watcher, payload = its attempt's generation (a list or watch request reaches a node)
+  watcher_receive,  // a = watch response slot
+  watcher_check,    // a = watcher (is its node still up, and does it know a leader?)
+  compactor_tick,   // the periodic compaction
 };
 
 const char* event_kind_name(EventKind kind);

@@ -28,6 +28,10 @@ const char* event_kind_name(EventKind kind) {
     case EventKind::fault: return "fault";
     case EventKind::node_resume: return "resume";
     case EventKind::observe: return "observe";
+    case EventKind::watcher_arrive: return "watch_request";
+    case EventKind::watcher_receive: return "watch_response";
+    case EventKind::watcher_check: return "watch_check";
+    case EventKind::compactor_tick: return "compact";
   }
   return "?";
 }
@@ -186,6 +190,10 @@ void Simulation::handle(const Event& event) {
       break;
     }
     case EventKind::observe: observe(event.a); break;
+    case EventKind::watcher_arrive: watcher_arrive(event.a, event.payload); break;
+    case EventKind::watcher_receive: watcher_receive(event.a); break;
+    case EventKind::watcher_check: watcher_check(event.a); break;
+    case EventKind::compactor_tick: compactor_tick(); break;
   }
 }
 
@@ -197,6 +205,9 @@ RunResult Simulation::run(history::History* history_out) {
   }
   for (std::size_t c = 1; c < clients_.size(); ++c)
     scheduler_.schedule(0, EventKind::client_wakeup, static_cast<std::uint32_t>(c));
+  start_watchers();
+  if (scenario_.workload.compact.every > 0)
+    scheduler_.schedule(scenario_.workload.compact.every, EventKind::compactor_tick);
   for (std::size_t f = 0; f < scenario_.faults.size(); ++f)
     scheduler_.schedule(scenario_.faults[f].at, EventKind::fault, static_cast<std::uint32_t>(f));
   schedule_observations();

@@ -62,5 +62,5 @@ workload: {clients: 2}
 )", "pinned.yaml");
   const auto result = sim::run_scenario(scenario);
   CHECK(result.pass);
-  CHECK(result.trace_hash_hex() == "fcf04cfa18088489");
+  CHECK(result.trace_hash_hex() == "1c3bb872b1473715");
 }
