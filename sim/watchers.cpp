@@ -6,7 +6,7 @@
 // entry it applies, one response per revision (so a revision is never split),
 // in order. The reflector resumes from the revision after the last one it
 // received when its node is down, frozen or without a leader (etcd's
-// WithRequireLeader, which Kubernetes uses), on the next node (after two checks that find it frozen or without a leader); and lists again
+// WithRequireLeader, which Kubernetes uses), on the next node (after three checks that find it frozen or without a leader); and lists again
 // when a watch is cancelled because its start revision was compacted.
 //
 // Everything here uses the watchers' own random stream and never touches a
@@ -20,7 +20,7 @@ namespace raftsim::sim {
 
 namespace {
 constexpr const char* kWatchPrefix = "k";  // the workload's keys are k0, k1, ...
-constexpr int kLeaderlessChecks = 2;       // checks are workload.timeout apart
+constexpr int kLeaderlessChecks = 3;       // checks are workload.timeout apart
 }  // namespace
 
 void Simulation::start_watchers() {

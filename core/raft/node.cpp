@@ -234,7 +234,18 @@ void Node::step(const Message& message) {
       // Granted pre-votes carry the term we would campaign in; not a newer leader.
     } else {
       const bool from_leader = message.type == MessageType::append || message.type == MessageType::heartbeat;
+      // Figure 2: a follower's election timer restarts on hearing from the
+      // leader or granting a vote, not on seeing a newer term. (etcd resets it
+      // here; then a candidate whose log is too old to win keeps the one
+      // node that could win from ever timing out, election after election.)
+      const bool keep_timer = message.type == MessageType::vote_request && role_ != Role::leader;
+      const int elapsed = election_elapsed_;
+      const int timeout = randomized_election_ticks_;
       become_follower(message.term, from_leader ? message.from : kNoNode);
+      if (keep_timer) {
+        election_elapsed_ = elapsed;
+        randomized_election_ticks_ = timeout;
+      }
     }
   } else if (message.term < current_term_) {
     const bool from_old_leader = message.type == MessageType::append || message.type == MessageType::heartbeat;

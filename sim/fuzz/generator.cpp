@@ -63,7 +63,12 @@ scenario::Scenario generate_scenario(std::uint64_t seed, const GeneratorOptions&
     if (draw.coin(500)) kinds.push_back(static_cast<Kind>(k));
   // Leases rely on bounded clock drift (README, "Reads"): clock faults under
   // lease reads would only rediscover that documented hazard.
-  if (c.read_mode == raft::ReadMode::lease) std::erase(kinds, k_clock);
+  // A process pause is the same hazard: the frozen leader's clock does not
+  // advance, so on waking it believes its lease still runs.
+  if (c.read_mode == raft::ReadMode::lease) {
+    std::erase(kinds, k_clock);
+    std::erase(kinds, k_pause);
+  }
 
   // Network and disk.
   auto& n = s.network;
@@ -78,7 +83,6 @@ scenario::Scenario generate_scenario(std::uint64_t seed, const GeneratorOptions&
   w.keys = static_cast<int>(draw.between(1, 8));
   w.think = {0, draw.pick(std::vector<Micros>{0, 5 * kMs, 20 * kMs})};
   w.timeout = kSecond;
-  w.watchers = 0;
 
   // The schedule: an active phase, then a quiet one long enough for liveness
   // (see Simulation: four election timeouts, two heartbeats and a second,
@@ -191,6 +195,25 @@ scenario::Scenario generate_scenario(std::uint64_t seed, const GeneratorOptions&
   network.network.fifo = true;
   end_fault(network);
   std::stable_sort(s.faults.begin(), s.faults.end(), [](const Fault& x, const Fault& y) { return x.at < y.at; });
+
+  // Drawn last, so that the choices above stay what they were for each seed.
+  // Kubernetes-shaped clients: reflectors, controllers retrying on conflict,
+  // periodic compaction (small windows, so resumptions fall behind it).
+  w.watchers = static_cast<int>(draw.between(0, 3));
+  w.retry_conflicts = draw.coin(500);
+  if (draw.coin(400)) {
+    w.compact.every = draw.pick(std::vector<Micros>{500 * kMs, 1 * kSecond, 3 * kSecond});
+    w.compact.keep = draw.pick(std::vector<std::int64_t>{5, 20, 200});
+  }
+  // One entry per append now and then: how a leader's no-op and the old
+  // entries it re-sends come apart, the shape of the Raft paper's Figure 8.
+  // A wide window and snapshots keep a follower that fell behind able to
+  // catch up within the quiet period.
+  if (draw.coin(150)) {
+    c.max_append_entries = 1;
+    c.max_inflight = 32;
+    if (c.snapshot_every == 0 || c.snapshot_every > 200) c.snapshot_every = 200;
+  }
   return s;
 }
 
