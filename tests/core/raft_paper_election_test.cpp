@@ -562,5 +562,35 @@ TEST_CASE("thesis §4.2.3 without CheckQuorum a follower grants a vote in a new 
   CHECK_FALSE(ready.messages_after_persist[0].reject);
 }
 
+
+TEST_CASE("Figure 2: rejecting a newer-term vote request does not restart the election timer", "[core][raft][5.2]") {
+  // n2 holds the newest log (term 3). n1, behind, campaigns in term 5: n2
+  // adopts the term and refuses the vote, but its own timer keeps running, so
+  // the node that can win still times out and campaigns on schedule.
+  Solo follower(2, 3, {}, restore_state(3, raft::kNoNode, 0, {1, 1, 3}));
+  for (int i = 0; i < 6; ++i) follower->tick();
+  follower.take();
+  const Ready ready = follower.step(make_vote_request(1, 2, 5, 2, 1));
+  REQUIRE(follower->term() == 5);
+  REQUIRE(follower->role() == Role::follower);
+  REQUIRE(count_if(ready.messages, is(MessageType::vote_response, 2, 1)) == 1);
+  CHECK(find_if(ready.messages, is(MessageType::vote_response, 2, 1))->reject);
+  for (int i = 0; i < 4; ++i) follower->tick();  // 6 + 4 = its 10-tick timeout
+  CHECK(follower->role() == Role::candidate);
+  CHECK(follower->term() == 6);
+
+  SECTION("but granting a vote does restart it") {
+    Solo voter(3, 3, {}, restore_state(3, raft::kNoNode, 0, {1}));
+    for (int i = 0; i < 6; ++i) voter->tick();
+    voter.take();
+    voter.step(make_vote_request(1, 3, 5, 2, 1));
+    REQUIRE(voter->voted_for() == 1);
+    for (int i = 0; i < 4; ++i) voter->tick();
+    CHECK(voter->role() == Role::follower);
+    for (int i = 0; i < 6; ++i) voter->tick();
+    CHECK(voter->role() == Role::candidate);
+  }
+}
+
 }  // namespace
 }  // namespace raftsim::test
