@@ -253,9 +253,11 @@ function drawMessages(g) {
     var y1 = laneTop(m[2] - 1) + ROLE_H / 2, y2 = laneTop(m[3] - 1) + ROLE_H / 2, x1 = x(m[0]);
     var what = type + " n" + m[2] + " \u2192 n" + m[3] + (m[5] ? " (" + m[5] + " entries)" : "") + ", sent " + sec(m[0]);
     if (m[1] < 0) {
-      var x2 = x1 + 14, ym = y1 + (y2 - y1) * 0.3;
-      tip(el(g, "line", {x1: x1, y1: y1, x2: x2, y2: ym, stroke: colour, "stroke-width": 1.1, "class": "lost"}), what + ", lost");
-      el(g, "text", {x: x2 - 3, y: ym + 4, fill: "#c53030", style: "fill:#c53030;font-weight:700"}, "\u00d7");
+      // Lost (on a cut link, at random, or at a crashed node): a dashed line
+      // towards its addressee, ending in a cross.
+      var x2 = x1 + 16, y3 = y2 + (y2 > y1 ? -6 : 6);
+      tip(el(g, "line", {x1: x1, y1: y1, x2: x2, y2: y3, stroke: colour, "stroke-width": 1.1, "class": "lost"}), what + ", lost");
+      el(g, "text", {x: x2 - 3.5, y: y3 + 4, "class": "lost-mark"}, "\u00d7");
       return;
     }
     tip(el(g, "line", {x1: x1, y1: y1, x2: x(m[1]), y2: y2, stroke: colour, "stroke-width": 1.2, opacity: 0.9,
@@ -316,6 +318,10 @@ function drawOverview() {
           "every operation and message is embedded here");
     });
   el(overview, "text", {x: 8, y: 12, "class": "section-label"}, "RUN");
+  var step = niceStep(D.duration / Math.max(2, (w - LEFT - RIGHT) / 90));
+  var digits = Math.max(0, -Math.floor(Math.log10(step / 1e6) + 1e-9));
+  for (var t = 0; t <= D.duration; t += step)
+    el(overview, "text", {x: overviewScale(t) + 2, y: 11, "class": "axis-label"}, (t / 1e6).toFixed(digits) + "s");
   D.lanes.forEach(function (lane, i) {
     var y = 14 + i * strip;
     lane.roles.forEach(function (r) {

@@ -90,6 +90,7 @@ svg .selection { fill: rgba(91,149,214,.18); stroke: #5b95d6; }
 svg .brush { fill: rgba(91,149,214,.15); stroke: #1d4e89; stroke-width: 1.5; }
 svg .detail-window { fill: #ffe8a3; }
 svg .lost { stroke-dasharray: 3 2; }
+svg .lost-mark { fill: #c53030; font-weight: 700; font-size: 12px; }
 )CSS";
 
 }  // namespace raftsim::sim::report

@@ -198,3 +198,34 @@ TEST_CASE("raftsim fuzz writes a report beside each failure file", "[report][fuz
   CHECK(html.find("seed-" + std::to_string(failure.seed) + ".yaml") != std::string::npos);
   std::filesystem::remove_all(options.out_dir);
 }
+
+TEST_CASE("a ten-minute run's report stays a few hundred kilobytes", "[report][size]") {
+  const std::string yaml = R"(name: long-run
+seed: 3
+duration: 10m
+cluster:
+  nodes: 5
+workload:
+  clients: 5
+faults:
+  - {at: 30s, partition: [[n1, n2], [n3, n4, n5]]}
+  - {at: 60s, heal: true}
+  - {at: 120s, crash: leader}
+  - {at: 150s, restart: crashed}
+  - {at: 240s, partition: {from: [leader], to: [n1, n2, n3, n4, n5]}}
+  - {at: 270s, heal: true}
+  - {at: 360s, pause: {node: leader, for: 5s}}
+  - {at: 480s, isolate: leader}
+  - {at: 500s, heal: true}
+)";
+  const auto scenario = scenario::parse_scenario(yaml, "long-run.yaml");
+  const auto r = test::run_reported(scenario);
+  const std::string html = sim::report::render_html(r.data);
+  INFO("report of 10 simulated minutes: " << html.size() << " bytes");
+  CHECK(html.size() < 2'000'000);
+  CHECK(r.data.ops.size() < r.data.ops_total);            // sampled near the faults
+  CHECK(r.data.messages.size() < r.data.messages_total);
+  CHECK(r.data.detail.size() >= 9);                        // one window per fault (and the start), merged
+  CHECK(r.data.faults.size() == 9);
+  for (const auto& lane : r.data.lanes) CHECK(lane.commits.size() <= sim::report::Limits{}.commit_points + 1);
+}
