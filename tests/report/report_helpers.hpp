@@ -3,16 +3,11 @@
 #include <algorithm>
 #include <string>
 
+#include "../sim/scenario_helpers.hpp"  // repo_path, load
 #include "sim/report/report.hpp"
 #include "sim/report/report_data.hpp"
-#include "sim/run.hpp"
-#include "sim/scenario/loader.hpp"
 
 namespace raftsim::test {
-
-inline std::string repo_path(const std::string& relative) { return std::string(RAFTSIM_SOURCE_DIR) + "/" + relative; }
-
-inline scenario::Scenario load(const std::string& relative) { return scenario::load_scenario_file(repo_path(relative)); }
 
 struct Reported {
   sim::RunResult result;
