@@ -4,6 +4,10 @@
 
 namespace raftsim::sim {
 
+namespace {
+constexpr std::uint32_t kNoSlot = 0xffffffffU;
+}  // namespace
+
 Network::Network(const scenario::NetworkSpec& spec, int nodes, std::uint64_t seed)
     : spec_(spec),
       nodes_(nodes),
@@ -47,15 +51,47 @@ void Network::send(raft::Message&& message, Scheduler& scheduler) {
   const raft::NodeId from = message.from, to = message.to;
   if (!link_up(from, to) || chance(random_, spec_.drop)) {
     ++metrics_.dropped;
+    if (record_cap_ != 0) record_send(message, scheduler.now(), kNoSlot);
     return;
   }
   const bool duplicate = chance(random_, spec_.duplicate);
   if (duplicate) {
     ++metrics_.duplicated;
     raft::Message copy = message;
-    schedule_delivery(allocate(std::move(copy)), from, to, scheduler);
+    const std::uint32_t slot = allocate(std::move(copy));
+    if (record_cap_ != 0) record_send(pool_[slot], scheduler.now(), slot);
+    schedule_delivery(slot, from, to, scheduler);
   }
-  schedule_delivery(allocate(std::move(message)), from, to, scheduler);
+  const std::uint32_t slot = allocate(std::move(message));
+  if (record_cap_ != 0) record_send(pool_[slot], scheduler.now(), slot);
+  schedule_delivery(slot, from, to, scheduler);
+}
+
+void Network::record_send(const raft::Message& message, Micros now, std::uint32_t slot) {
+  if (slot != kNoSlot) {
+    if (slot_record_.size() <= slot) slot_record_.resize(static_cast<std::size_t>(slot) + 1, 0);
+    slot_record_[slot] = 0;
+  }
+  if (records_.size() >= record_cap_) {
+    records_truncated_ = true;
+    return;
+  }
+  records_.push_back({now, -1, message.from, message.to, static_cast<std::uint32_t>(message.entries.size()),
+                      static_cast<std::uint8_t>(message.type)});
+  if (slot != kNoSlot) slot_record_[slot] = static_cast<std::uint32_t>(records_.size());
+}
+
+void Network::record_delivery(std::uint32_t slot, Micros now) {
+  if (slot < slot_record_.size() && slot_record_[slot] != 0) records_[slot_record_[slot] - 1].delivered_us = now;
+}
+
+std::vector<std::pair<std::uint32_t, std::uint32_t>> Network::cut_links() const {
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> links;
+  for (int from = 1; from <= nodes_; ++from)
+    for (int to = 1; to <= nodes_; ++to)
+      if (cut_[index(static_cast<raft::NodeId>(from), static_cast<raft::NodeId>(to))])
+        links.emplace_back(static_cast<std::uint32_t>(from), static_cast<std::uint32_t>(to));
+  return links;
 }
 
 raft::Message Network::take(std::uint32_t slot) {

@@ -9,6 +9,7 @@
 
 #include "core/raft/message.hpp"
 #include "sim/random.hpp"
+#include "sim/run_result.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/scheduler.hpp"
 
@@ -45,11 +46,26 @@ class Network {
   Micros draw_latency();
 
   void count_drop() { ++metrics_.dropped; }
-  void count_delivered() { ++metrics_.delivered; }
+  // `slot` was just taken for delivery at `now`.
+  void count_delivered(std::uint32_t slot, Micros now) {
+    ++metrics_.delivered;
+    if (record_cap_ != 0) record_delivery(slot, now);
+  }
   const NetworkMetrics& metrics() const { return metrics_; }
   int nodes() const { return nodes_; }
 
+  // The cut links, (from, to) in order.
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> cut_links() const;
+
+  // For the report: keep the first `cap` messages' send and delivery times
+  // (0: record nothing). Recording draws no randomness and changes nothing.
+  void record_messages(std::size_t cap) { record_cap_ = cap; }
+  std::vector<MessageRecord> take_records() { return std::move(records_); }
+  bool records_truncated() const { return records_truncated_; }
+
  private:
+  void record_send(const raft::Message& message, Micros now, std::uint32_t slot);
+  void record_delivery(std::uint32_t slot, Micros now);
   std::size_t index(raft::NodeId from, raft::NodeId to) const {
     return static_cast<std::size_t>(from) * static_cast<std::size_t>(nodes_ + 1) + to;
   }
@@ -64,6 +80,10 @@ class Network {
   std::vector<raft::Message> pool_;
   std::vector<std::uint32_t> free_slots_;
   NetworkMetrics metrics_;
+  std::size_t record_cap_ = 0;
+  std::vector<MessageRecord> records_;
+  std::vector<std::uint32_t> slot_record_;  // [slot]: 1 + index into records_, 0: not recorded
+  bool records_truncated_ = false;
 };
 
 }  // namespace raftsim::sim

@@ -290,6 +290,7 @@ void Simulation::finish_checks(RunResult& result, const history::History& execut
                                      check.ops);
       }
       if (!verdict.ok) verdict.detail = check.explanation + "\n" + history::format_witness_table(executed, check);
+      if (!verdict.ok) verdict.witness = check.witness;
     } else if (name == "watch") {
       verdict = watch_verdict();
     } else if (name == "liveness") {

@@ -13,6 +13,7 @@ struct RunOptions {
   std::string history_path;  // --history: the client history in jsonl (CONTRACT §5)
   bool observe = false;      // fill RunResult::observations
   bool explain = false;      // narrate the timeline in plain sentences (--explain)
+  std::size_t record_messages = 0;  // keep up to this many messages in RunResult::messages (0: none)
 };
 
 // Runs `scenario` deterministically: the same scenario and seed give the same

@@ -26,6 +26,7 @@ struct CheckVerdict {
   std::string detail;                // what broke, when, where; or why the check had nothing to judge
   std::optional<std::size_t> ops;    // operations judged (linearizability)
   bool judged = true;                // false when the run gave the check nothing to look at
+  std::vector<std::size_t> witness;  // linearizability: the smallest failing set, indexes into the executed history
 };
 
 struct ExpectationResult {
@@ -75,6 +76,28 @@ struct NodeObservations {
   std::vector<std::uint64_t> committed_log;  // a fingerprint (term, payload) of each committed entry, at the end
 };
 
+// For the HTML report, filled when RunOptions::observe is set: each fault as
+// it fired, and the cut links after every change of the network's cut matrix.
+struct FaultRecord {
+  std::int64_t time_us = 0;
+  std::size_t fault = 0;  // index into the scenario's faults
+  std::string text;       // its timeline line, selectors resolved ("crash leader -> {n3} ...")
+};
+
+struct NetworkChangeRecord {
+  std::int64_t time_us = 0;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> cut;  // (from, to): links that lose messages from here on
+};
+
+// A message between nodes, recorded when RunOptions::record_messages is set.
+struct MessageRecord {
+  std::int64_t sent_us = 0;
+  std::int64_t delivered_us = -1;  // -1: lost (dropped, cut, or at a crashed node)
+  std::uint32_t from = 0, to = 0;
+  std::uint32_t entries = 0;
+  std::uint8_t type = 0;  // raft::MessageType
+};
+
 struct RunResult {
   std::string scenario;
   std::uint64_t seed = 0;
@@ -90,6 +113,10 @@ struct RunResult {
   std::vector<NodeSummary> nodes;
   std::vector<TimelineEntry> timeline;
   std::vector<NodeObservations> observations;  // index 0 is n1
+  std::vector<FaultRecord> faults;                   // when observing
+  std::vector<NetworkChangeRecord> network_changes;  // when observing
+  std::vector<MessageRecord> messages;               // when recording messages, the first ones up to the cap
+  bool messages_truncated = false;                   // the cap was reached
   std::string trace_hash_hex() const;
 };
 

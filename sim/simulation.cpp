@@ -47,6 +47,7 @@ Simulation::Simulation(const scenario::Scenario& scenario, const RunOptions& opt
       fault_random_(make_stream(scenario.seed, Stream::faults)),
       safety_(scenario.cluster.nodes) {
   if (!options_.trace_path.empty()) trace_.open(options_.trace_path);
+  network_.record_messages(options_.record_messages);
   const int nodes = scenario.cluster.nodes;
   const int all_nodes = scenario.max_node_id();
   hosts_.resize(static_cast<std::size_t>(all_nodes) + 1);
@@ -135,7 +136,7 @@ void Simulation::deliver(std::uint32_t slot) {
     return;
   }
   raft::Message delivered = network_.take(slot);
-  network_.count_delivered();
+  network_.count_delivered(slot, scheduler_.now());
   trace_.mix(static_cast<std::uint64_t>(delivered.type) | (std::uint64_t{delivered.from} << 8) |
              (std::uint64_t{delivered.to} << 16) | (delivered.term << 24));
   trace_.mix(delivered.log_index ^ (delivered.commit << 20) ^ (delivered.entries.size() << 48));
@@ -162,6 +163,7 @@ void Simulation::handle(const Event& event) {
     case EventKind::fault: {
       const scenario::Fault& fault = scenario_.faults[event.a];
       std::string outcome;
+      const std::size_t timeline_before = timeline_.size();
       if (fault.kind == scenario::Fault::Kind::add_node || fault.kind == scenario::Fault::Kind::promote ||
           fault.kind == scenario::Fault::Kind::remove_node) {
         if (!membership_fault(fault, outcome)) {
@@ -173,9 +175,10 @@ void Simulation::handle(const Event& event) {
             timeline(fmt::format("{}: gave up after 20s: {}", fault.text, outcome));
           }
         }
-        break;
+      } else {
+        apply_fault(fault);
       }
-      apply_fault(fault);
+      if (options_.observe) record_fault(event.a, timeline_before);
       break;
     }
     case EventKind::node_resume: {
@@ -237,6 +240,10 @@ RunResult Simulation::run(history::History* history_out) {
   evaluate_expectations(result, history_);
   summarise(result);
   result.trace_hash = trace_.hash();
+  result.faults = std::move(fault_records_);
+  result.network_changes = std::move(network_changes_);
+  result.messages = network_.take_records();
+  result.messages_truncated = network_.records_truncated();
   trace_.close();
   if (!options_.history_path.empty()) {
     std::ofstream out(options_.history_path);

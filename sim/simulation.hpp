@@ -181,6 +181,9 @@ class Simulation {
   std::vector<raft::NodeId> resolve(const scenario::NodeList& list);
   std::string describe(const std::vector<raft::NodeId>& nodes) const;
 
+  // recording.cpp: what the HTML report draws (when RunOptions::observe)
+  void record_fault(std::uint32_t fault, std::size_t timeline_before);
+
   // observe.cpp
   void schedule_observations();
   void observe(std::uint32_t index);
@@ -228,6 +231,8 @@ class Simulation {
   std::vector<TimelineEntry> timeline_;
   std::vector<LeaderRecord> leaders_;
   std::vector<NodeObservations> observations_;
+  std::vector<FaultRecord> fault_records_;
+  std::vector<NetworkChangeRecord> network_changes_;
   RunMetrics metrics_;
 
   // Expectation bookkeeping: observation events evaluate conditions at times.

@@ -13,6 +13,7 @@
 #include "core/assert.hpp"
 #include "core/input_error.hpp"
 #include "sim/fuzz/shrink.hpp"
+#include "sim/report/report.hpp"
 #include "sim/run.hpp"
 #include "sim/scenario/emit.hpp"
 #include "sim/scenario/loader.hpp"
@@ -29,6 +30,21 @@ scenario::Scenario replayable(std::uint64_t seed, const CampaignOptions& options
   return scenario;
 }
 
+// The HTML report of the failure file's replay, beside it (seed-N.html).
+void write_failure_report(const std::string& html_path, const std::string& yaml_path, const std::string& yaml_text,
+                          const CampaignOptions& options) {
+  scenario::Scenario replay = scenario::parse_scenario(yaml_text, yaml_path);
+  replay.bugs = options.bugs;
+  history::History history;
+  sim::RunResult result;
+  try {
+    result = sim::run_scenario(replay, sim::report::with_recording({}), &history);
+  } catch (const AssertionFailure&) {
+    return;  // an internal error leaves no run to draw
+  }
+  sim::report::write_report(html_path, replay, result, history);
+}
+
 void write_failure(Failure& failure, const scenario::Scenario& scenario, const CampaignOptions& options) {
   if (options.out_dir.empty()) return;
   std::filesystem::create_directories(options.out_dir);
@@ -40,13 +56,15 @@ void write_failure(Failure& failure, const scenario::Scenario& scenario, const C
       bugs.empty() ? "" : fmt::format(" --bug {}", fmt::join(bugs, " --bug ")), failure.size_before, failure.size_after);
   // Write to a temporary name, then rename: never a half-written file.
   const std::string temporary = path + ".tmp";
+  const std::string text = scenario::to_yaml(scenario, header);
   {
     std::ofstream out(temporary);
     if (!out) throw InputError(fmt::format("--out {}: cannot write {}", options.out_dir, path));
-    out << scenario::to_yaml(scenario, header);
+    out << text;
   }
   std::filesystem::rename(temporary, path);
   failure.file = path;
+  write_failure_report(fmt::format("{}/seed-{}.html", options.out_dir, failure.seed), path, text, options);
 }
 
 }  // namespace

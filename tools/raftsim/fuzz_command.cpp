@@ -175,7 +175,8 @@ Action add_fuzz_command(CLI::App& app) {
       "  raftsim fuzz --seeds 200                      # seeds 0..199 on every core\n"
       "  raftsim fuzz --time 60s --bug commit-old-term  # show that the fuzzer finds a planted bug\n"
       "  raftsim fuzz --time 10m --shard 2/8 --junit fuzz.xml --out failures/   # one CI shard of eight\n"
-      "Each failure is written, shrunk, as OUT/seed-<seed>.yaml; `raftsim run` replays it.\n"
+      "Each failure is written, shrunk, as OUT/seed-<seed>.yaml; `raftsim run` replays it. Beside it,\n"
+      "OUT/seed-<seed>.html pictures the replay (as `raftsim run FILE --report`).\n"
       "Exit codes: 0 no failure, 1 failures found, 2 bad input, 3 internal error.");
   command->add_option("--seeds", o->seeds, "How many seeds the campaign covers (default 100 without --time)");
   command->add_option("--time", o->time, "Run until this much wall time has passed, like 60s or 10m");
@@ -183,7 +184,7 @@ Action add_fuzz_command(CLI::App& app) {
   command->add_option("--shard", o->shard, "I/N: run only the seeds with seed % N == I");
   command->add_option("--jobs", o->jobs, "Worker threads (default: the number of cores)");
   command->add_option("--nodes", o->nodes, "Cluster sizes to draw from, like 3,5 (default 1..7)");
-  command->add_option("--out", o->out, "Directory for failure files (default fuzz-failures)");
+  command->add_option("--out", o->out, "Directory for failure files and their HTML reports (default fuzz-failures)");
   command->add_option("--junit", o->junit, "Write a JUnit XML report here");
   command->add_option("--bug", o->bugs, "Plant a bug (repeatable)");
   command->add_flag("--no-shrink", o->no_shrink, "Write failures as generated, without shrinking");

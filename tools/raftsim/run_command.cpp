@@ -9,6 +9,7 @@
 #include "core/assert.hpp"
 #include "core/input_error.hpp"
 #include "sim/report.hpp"
+#include "sim/report/report.hpp"
 #include "sim/run.hpp"
 #include "sim/scenario/loader.hpp"
 #include "tools/raftsim/commands.hpp"
@@ -26,6 +27,7 @@ struct RunOptions {
   bool explain = false;
   std::string trace;
   std::string history;
+  std::string report;
 };
 
 int run(const RunOptions& options) {
@@ -43,9 +45,11 @@ int run(const RunOptions& options) {
   run_options.trace_path = options.trace;
   run_options.history_path = options.history;
   run_options.explain = options.explain;
+  if (!options.report.empty()) run_options = sim::report::with_recording(run_options);
   sim::RunResult result;
+  history::History history;
   try {
-    result = sim::run_scenario(scenario, run_options);
+    result = sim::run_scenario(scenario, run_options, &history);
   } catch (const AssertionFailure& failure) {
     std::string bugs;
     for (const auto& bug : options.bugs) bugs += " --bug " + bug;
@@ -54,6 +58,7 @@ int run(const RunOptions& options) {
                options.file.empty() ? "" : options.file, scenario.seed, bugs);
     return 3;
   }
+  if (!options.report.empty()) sim::report::write_report(options.report, scenario, result, history);
   const auto verbosity = options.quiet ? sim::Verbosity::quiet
                          : options.verbose || options.explain ? sim::Verbosity::verbose
                                                                : sim::Verbosity::normal;
@@ -76,6 +81,7 @@ Action add_run_command(CLI::App& app) {
       "  raftsim run                                   # the quickstart: 5 nodes, a minority partition\n"
       "  raftsim run scenarios/minority-partition.yaml --seed 42 --json\n"
       "  raftsim run scenarios/bugs/local-read.yaml --bug local-read --trace run.jsonl\n"
+      "  raftsim run scenarios/minority-partition.yaml --report run.html   # pictures of the run\n"
       "Exit codes: 0 pass, 1 a check or expectation failed, 2 bad input, 3 internal error.");
   command->add_option("scenario", options->file, "Scenario file (YAML, see CONTRACT §3)");
   command->add_option("--seed", options->seed, "Override the scenario's seed");
@@ -83,6 +89,9 @@ Action add_run_command(CLI::App& app) {
   command->add_flag("--json", options->json, "Print the summary as JSON on stdout (human text to stderr)");
   command->add_option("--trace", options->trace, "Write every event as JSON lines to this file");
   command->add_option("--history", options->history, "Write the client history (jsonl, CONTRACT §5) to this file");
+  command->add_option("--report", options->report,
+                      "Write a self-contained HTML report with pictures of the run (nodes, partitions, faults, "
+                      "client operations, messages) to this file");
   command->add_flag("-q,--quiet", options->quiet, "Print only failures, the trace hash and the verdict");
   command->add_flag("-v,--verbose", options->verbose, "Print the whole timeline");
   command->add_flag("--explain", options->explain, "Narrate the run in plain sentences: who wins which term with whose votes, which side of a partition can commit and why");
