@@ -149,6 +149,7 @@ std::string to_yaml(const Scenario& s, const std::string& header) {
     out << "faults:\n";
     for (const Fault& f : s.faults) out << "  - " << fault(f) << "\n";
   }
+  if (s.liveness_bound) out << "liveness_bound: " << duration(*s.liveness_bound) << "\n";
   out << "checks: [";
   for (std::size_t i = 0; i < s.checks.size(); ++i) out << (i ? ", " : "") << s.checks[i];
   out << "]\n";

@@ -26,7 +26,7 @@ class ScenarioParser {
     if (!root.IsDefined() || root.IsNull()) in_.fail_at({}, "scenario", "the file is empty; expected at least `duration`");
     in_.check_keys(root, "",
                    {"name", "description", "seed", "duration", "cluster", "network", "disk", "workload", "faults",
-                    "checks", "expect"});
+                    "checks", "liveness_bound", "expect"});
     if (root["name"]) out_.name = in_.string(root["name"], "name");
     if (root["description"]) out_.description = in_.string(root["description"], "description");
     if (root["seed"]) out_.seed = static_cast<std::uint64_t>(in_.integer(root["seed"], "seed", 0, INT64_MAX));
@@ -38,6 +38,8 @@ class ScenarioParser {
     if (root["workload"]) parse_workload(root["workload"]);
     if (root["faults"]) parse_faults(root["faults"]);
     parse_checks(root["checks"]);
+    if (root["liveness_bound"])
+      out_.liveness_bound = in_.duration(root["liveness_bound"], "liveness_bound", 1'000, kMaxDuration);
     if (root["expect"]) parse_expectations(root["expect"]);
     validate_nodes();
   }

@@ -165,6 +165,10 @@ struct Scenario {
   WorkloadSpec workload;
   std::vector<Fault> faults;        // sorted by `at`, stable
   std::vector<std::string> checks;  // enabled checkers, in all_check_names() order
+  // The liveness check's bound: after the last fault, a leader must serve and
+  // every live node converge within it. Unset: four election timeouts (max),
+  // two heartbeats and a second.
+  std::optional<Micros> liveness_bound;
   std::vector<Expectation> expect;
   raft::Bugs bugs;                  // from the command line, not the file
   std::string source_name;          // file name, or "built-in quickstart"
