@@ -256,6 +256,9 @@ class Simulation {
   // members: a node whose addition never committed is not in the cluster.
   raft::Membership committed_membership_;  // membership faults wait for a leader and a caught-up learner
   Micros liveness_bound_us_ = 0;
+  int liveness_last_phase_ = 0;    // the last leader sample, at one bound after the last fault
+  bool liveness_decided_ = false;  // a sample found a leader, or found a fault still in force
+  Micros liveness_leader_at_ = 0;
   std::optional<raft::LogIndex> liveness_target_;
   std::string liveness_detail_;
 };
