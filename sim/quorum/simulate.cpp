@@ -225,6 +225,7 @@ RunMeasure measure(const std::vector<sim::NodeObservations>& observations, Micro
       } else if (change.order == 1) {
         n.leader = o.roles[change.index].role == "leader";
         n.committed_as_leader = false;
+        if (n.leader && now >= from && now < to) ++out.elections;
       } else if (n.leader) {
         n.committed_as_leader = true;
       }
@@ -251,7 +252,7 @@ std::vector<SimulatedSize> simulate(const SimulateOptions& options,
     for (int r = 0; r < options.runs; ++r) jobs.push_back({s, r});
   struct Outcome {
     RunMeasure measure;
-    std::uint64_t elections = 0, ops_ok = 0, events = 0;
+    std::uint64_t ops_ok = 0, events = 0;
     std::vector<std::string> failed;
   };
   std::vector<Outcome> outcomes(jobs.size());
@@ -269,7 +270,6 @@ std::vector<SimulatedSize> simulate(const SimulateOptions& options,
       const sim::RunResult result = sim::run_scenario(s, run_options);
       Outcome& out = outcomes[j];
       out.measure = measure(result.observations, options.warmup, options.warmup + length);
-      out.elections = result.metrics.elections;
       out.ops_ok = result.metrics.ops_ok;
       out.events = result.events;
       for (const auto& check : result.checks)
@@ -302,7 +302,7 @@ std::vector<SimulatedSize> simulate(const SimulateOptions& options,
       if (o.measure.quorum_lost > 0) ++size.runs_with_quorum_loss;
       unavailable.push_back(o.measure.write_unavailable);
       size.crashes += o.measure.crashes;
-      size.elections += o.elections;
+      size.elections += o.measure.elections;
       size.ops_ok += o.ops_ok;
       size.events += o.events;
       size.measured_us += length;

@@ -66,7 +66,7 @@ struct SimulatedSize {
   Micros measured_us = 0;         // over all runs
   int runs_with_quorum_loss = 0;  // runs that saw any time without a live majority
   std::uint64_t crashes = 0;      // down periods begun in the measured windows
-  std::uint64_t elections = 0;
+  std::uint64_t elections = 0;    // leaders elected in the measured windows
   std::uint64_t ops_ok = 0;
   std::uint64_t events = 0;
   std::vector<std::string> failed_checks;  // "run 3 (seed S): check: detail"; empty when every check held
@@ -76,7 +76,8 @@ struct SimulatedSize {
 struct RunMeasure {
   double quorum_lost = 0;
   double write_unavailable = 0;
-  std::uint64_t crashes = 0;
+  std::uint64_t crashes = 0;    // nodes going down in the window
+  std::uint64_t elections = 0;  // nodes becoming leader in the window
 };
 
 // The seed of run `run` of size `nodes` under `seed` (independent streams).
