@@ -45,7 +45,7 @@ struct SimulateOptions {
   std::vector<int> sizes{1, 2, 3, 4, 5, 6, 7};
   double p = 0.05;
   std::uint64_t seed = 1;
-  Micros duration = 4 * 3600LL * 1'000'000;  // measured simulated time per size, over all runs
+  Micros duration = 8 * 3600LL * 1'000'000;  // measured simulated time per size, over all runs
   int runs = 10;                        // independent runs per size (at least 2, for an interval)
   Micros mean_down = 10'000'000;        // mean time to recover (mean down period)
   Micros warmup = 5'000'000;            // per run, before measuring: the first election

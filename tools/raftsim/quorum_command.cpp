@@ -25,7 +25,7 @@ struct QuorumOptions {
   std::vector<std::string> p;
   bool json = false;
   bool simulate = false;
-  std::string duration = "4h";
+  std::string duration = "8h";
   std::uint64_t seed = 1;
   int runs = 10;
   std::string mttr = "10s";
@@ -103,11 +103,15 @@ std::string duration_text(quorum::Micros us) {
 
 void print_sizes(const std::vector<quorum::SizeRow>& rows, double p) {
   fmt::print("Each node is down, independently, with probability p = {}.\n", p);
-  fmt::print("A cluster of N nodes needs a majority, N/2+1 rounded down, to elect a leader and commit.\n\n");
+  fmt::print("A cluster of N nodes needs a majority, floor(N/2) + 1 of them, to elect a leader and commit.\n\n");
   fmt::print("nodes  majority  tolerates  P(no majority)  downtime a year  compared with one node fewer\n");
-  for (const auto& row : rows)
-    fmt::print("{:>5}  {:>8}  {:>9}  {:>14}  {:>15}  {}\n", row.nodes, row.majority, row.tolerated,
-               number(row.p_unavailable), downtime_per_year(row.p_unavailable), quorum::compare_text(row));
+  for (const auto& row : rows) {
+    std::string line = fmt::format("{:>5}  {:>8}  {:>9}  {:>14}  {:>15}  {}", row.nodes, row.majority, row.tolerated,
+                                   number(row.p_unavailable), downtime_per_year(row.p_unavailable),
+                                   quorum::compare_text(row));
+    while (line.back() == ' ') line.pop_back();
+    fmt::print("{}\n", line);
+  }
 }
 
 void print_partitions(const std::vector<quorum::PartitionRow>& rows) {
@@ -135,12 +139,12 @@ void print_simulated(const std::vector<quorum::SizeRow>& rows, const std::vector
   fmt::print("\nSimulated: every node crashes and restarts at random, down a fraction {} of the time (mean down {}),\n"
              "{} of simulated time per size in {} runs, seed {}, with clients writing all along ({:.1f}s):\n\n",
              s.p, duration_text(s.mean_down), duration_text(s.duration), s.runs, s.seed, seconds);
-  fmt::print("nodes  P(no majority)  simulated no majority [95%]         writes unavailable [95%]        crashes  elections\n");
+  fmt::print("nodes  P(no majority)  simulated no majority [95%]           writes unavailable [95%]          crashes  elections\n");
   for (std::size_t i = 0; i < simulated.size(); ++i) {
     const auto& sim = simulated[i];
     const auto& lost = sim.quorum_lost;
     const auto& wu = sim.write_unavailable;
-    fmt::print("{:>5}  {:>14}  {:<34}  {:<30}  {:>7}  {:>9}\n", sim.nodes, number(rows[i].p_unavailable),
+    fmt::print("{:>5}  {:>14}  {:<36}  {:<32}  {:>7}  {:>9}\n", sim.nodes, number(rows[i].p_unavailable),
                fmt::format("{} [{}, {}] {}", number(lost.mean), number(lost.lo), number(lost.hi),
                            verdict(rows[i].p_unavailable, sim, s.runs)),
                fmt::format("{} [{}, {}]", number(wu.mean), number(wu.lo), number(wu.hi)), sim.crashes, sim.elections);
@@ -283,7 +287,7 @@ Action add_quorum_command(CLI::App& app) {
       ->delimiter(',');
   command->add_flag("--json", o->json, "Print JSON on stdout (CONTRACT §8)");
   CLI::Option* simulate = command->add_flag("--simulate", o->simulate, "Also measure availability with the simulator");
-  command->add_option("--duration", o->duration, "Simulated time per cluster size, over all runs (default 4h)")
+  command->add_option("--duration", o->duration, "Simulated time per cluster size, over all runs (default 8h)")
       ->needs(simulate);
   command->add_option("--runs", o->runs, "Independent runs per size, for the 95% interval (default 10)")->needs(simulate);
   command->add_option("--mttr", o->mttr, "Mean time a crashed node stays down (default 10s)")->needs(simulate);
