@@ -64,7 +64,7 @@ TEST_CASE("the size table compares each size with one node fewer", "[quorum]") {
   CHECK(quorum::compare_text(quorum::size_table({2}, 0)[0]) == "never down, as 1");
 }
 
-TEST_CASE("partitions: only a side with a majority commits; an even split leaves neither", "[quorum]") {
+TEST_CASE("partitions: only a side with a majority commits, and an even split leaves neither", "[quorum]") {
   const auto rows = quorum::partition_table({1, 2, 3, 4, 5, 6});
   REQUIRE(rows.size() == 5);  // a single node cannot be split
   const auto& four = rows[2];
