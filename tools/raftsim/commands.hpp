@@ -16,5 +16,6 @@ Action add_kv_command(CLI::App& app);
 Action add_bugs_command(CLI::App& app);
 Action add_fuzz_command(CLI::App& app);
 Action add_shrink_command(CLI::App& app);
+Action add_quorum_command(CLI::App& app);
 
 }  // namespace raftsim::cli

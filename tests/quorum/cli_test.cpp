@@ -1,0 +1,121 @@
+// `raftsim quorum` end to end: the table, --json (CONTRACT §8), bad input.
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
+#include <string>
+
+#include <catch2/catch.hpp>
+
+namespace {
+
+struct Run {
+  int exit_code = -1;
+  std::string out;  // stdout
+};
+
+Run raftsim(const std::string& arguments, bool with_stderr = false) {
+  const std::string command = std::string(RAFTSIM_BINARY) + " " + arguments + (with_stderr ? " 2>&1" : " 2>/dev/null");
+  Run run;
+  FILE* pipe = popen(command.c_str(), "r");
+  REQUIRE(pipe != nullptr);
+  std::array<char, 4096> buffer{};
+  while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) run.out += buffer.data();
+  const int status = pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+}  // namespace
+
+TEST_CASE("quorum prints the table by size and the partitions", "[quorum][cli]") {
+  const auto run = raftsim("quorum");
+  CHECK(run.exit_code == 0);
+  INFO(run.out);
+  CHECK(contains(run.out, "P(no majority)"));
+  CHECK(contains(run.out, "0.00725"));
+  CHECK(contains(run.out, "1.95× as likely to be down as 1"));
+  CHECK(contains(run.out, "13.4× less likely to be down than 2"));
+  CHECK(contains(run.out, "4 nodes (majority 3): 1|3: the 3-side, 2|2: neither side"));
+  CHECK(contains(run.out, "5 nodes (majority 3): 1|4: the 4-side, 2|3: the 3-side\n"));
+  CHECK(contains(run.out, "    7 "));
+  CHECK(!contains(run.out, "    8 "));
+}
+
+TEST_CASE("quorum --json has the shape of CONTRACT §8", "[quorum][cli]") {
+  const auto run = raftsim("quorum --json --max 5");
+  CHECK(run.exit_code == 0);
+  INFO(run.out);
+  CHECK(run.out.rfind("{\"p\":0.05,\"sizes\":[{\"nodes\":1,\"majority\":1,\"tolerated\":0,\"p_unavailable\":0.05,", 0) == 0);
+  CHECK(contains(run.out, "{\"nodes\":3,\"majority\":2,\"tolerated\":1,\"p_unavailable\":0.00725,"));
+  CHECK(contains(run.out, "{\"nodes\":4,\"majority\":3,\"tolerated\":1,\"p_unavailable\":0.01401875,"));
+  CHECK(contains(run.out, "\"partitions\":[{\"nodes\":2,"));
+  CHECK(contains(run.out, "{\"a\":2,\"b\":2,\"commits\":null}"));
+  CHECK(contains(run.out, "{\"a\":2,\"b\":3,\"commits\":\"3-side\"}"));
+  CHECK(!contains(run.out, "\"nodes\":6"));
+  CHECK(!contains(run.out, "simulated"));
+  CHECK(run.out.back() == '\n');
+  CHECK(std::count(run.out.begin(), run.out.end(), '\n') == 1);
+}
+
+TEST_CASE("quorum --json with several p values prints an array, one object per p", "[quorum][cli]") {
+  const auto run = raftsim("quorum --json --p 0.01,0.05 --p 0.1 --nodes 3");
+  CHECK(run.exit_code == 0);
+  INFO(run.out);
+  CHECK(run.out.rfind("[{\"p\":0.01,\"sizes\":[{\"nodes\":3,", 0) == 0);
+  CHECK(contains(run.out, "},{\"p\":0.05,\"sizes\":[{\"nodes\":3,\"majority\":2,\"tolerated\":1,\"p_unavailable\":0.00725,"));
+  CHECK(contains(run.out, "},{\"p\":0.1,\"sizes\":[{\"nodes\":3,\"majority\":2,\"tolerated\":1,\"p_unavailable\":0.028,"));
+  CHECK(run.out.substr(run.out.size() - 3) == "}]\n");
+}
+
+TEST_CASE("quorum --simulate --json adds the simulated fractions and their intervals", "[quorum][cli][simulate]") {
+  const auto run = raftsim("quorum --simulate --json --nodes 3 --p 0.2 --mttr 1s --duration 40s --runs 2 --seed 5 --jobs 1");
+  CHECK(run.exit_code == 0);
+  INFO(run.out);
+  CHECK(run.out.rfind("{\"p\":0.2,\"sizes\":[{\"nodes\":3,\"majority\":2,\"tolerated\":1,\"p_unavailable\":0.104,", 0) == 0);
+  CHECK(contains(run.out, "\"simulated_quorum_lost\":"));
+  CHECK(contains(run.out, "\"simulated_quorum_lost_ci95\":["));
+  CHECK(contains(run.out, "\"simulated_write_unavailable\":"));
+  CHECK(contains(run.out, "\"simulated_write_unavailable_ci95\":["));
+  CHECK(contains(run.out, "\"simulation\":{\"seed\":5,\"duration_us\":40000000,\"runs\":2,"));
+  // Deterministic: the same command prints the same numbers.
+  CHECK(raftsim("quorum --simulate --json --nodes 3 --p 0.2 --mttr 1s --duration 40s --runs 2 --seed 5 --jobs 2").out ==
+        run.out);
+}
+
+TEST_CASE("quorum rejects bad input with exit 2 and names the option", "[quorum][cli]") {
+  const std::pair<const char*, const char*> cases[] = {
+      {"--p 1.5", "--p 1.5"},
+      {"--p -0.1", "--p -0.1"},
+      {"--p 0.05,x", "--p x"},
+      {"--p nan", "--p nan"},
+      {"--max 0", "--max 0"},
+      {"--max 16", "--max 16"},
+      {"--nodes 3,0", "--nodes 0"},
+      {"--nodes 3,16", "--nodes 16"},
+      {"--simulate --duration 0s", "--duration 0s"},
+      {"--simulate --duration 25h", "--duration 25h"},
+      {"--simulate --duration soon", "--duration soon"},
+      {"--simulate --mttr 0s", "--mttr 0s"},
+      {"--simulate --runs 1", "--runs 1"},
+      {"--simulate --duration 5s --runs 10", "at least 1s per run"},
+      {"--duration 1h", "--simulate"},
+      {"--seed 3", "--simulate"},
+  };
+  for (const auto& [arguments, message] : cases) {
+    const auto run = raftsim(std::string("quorum ") + arguments, true);
+    INFO(arguments << "\n" << run.out);
+    CHECK(run.exit_code == 2);
+    CHECK(contains(run.out, message));
+  }
+}
+
+TEST_CASE("quorum --help shows an example", "[quorum][cli]") {
+  const auto run = raftsim("quorum --help");
+  CHECK(run.exit_code == 0);
+  CHECK(contains(run.out, "Examples:"));
+  CHECK(contains(run.out, "raftsim quorum --simulate"));
+  CHECK(contains(run.out, "95% intervals"));
+}
