@@ -130,23 +130,35 @@ void Simulation::notice_changes(Host& host) {
     if (trace_.writing())
       trace_event("commit", fmt::format("\"node\":\"n{}\",\"commit\":{}", host.id, node.commit_index()));
     const auto side = reachable_from(host.id);
-    const auto majority = node.membership().majority();
-    if (voters_on_side(host) < majority) {
-      // Cut off from a majority: only an entry already durable on a majority may commit.
-      const raft::Term term = node.log().term_at(node.commit_index()).value_or(0);
+    // A commit is legitimate under a configuration when the node's side holds
+    // a majority of its voters, or the entry is durable on a majority of them
+    // (committed elsewhere, learned late). Configurations take effect when
+    // appended, so the leader may already count under a newer one than this
+    // node has seen: judge under every configuration a live node holds.
+    const raft::LogIndex index = node.commit_index();
+    const raft::Term term = node.log().term_at(index).value_or(0);
+    const auto justified = [&](const raft::Membership& membership) {
+      std::size_t on_side = 0;
       std::size_t durable = 0;
-      for (std::size_t id = 1; id < hosts_.size(); ++id) {
+      for (raft::NodeId id : membership.voters) {
+        if (std::find(side.begin(), side.end(), id) != side.end()) ++on_side;
+        if (id >= hosts_.size()) continue;
         const DurableState& disk = hosts_[id].disk.durable();
-        const raft::LogIndex index = node.commit_index();
         // Inside a snapshot is durable too (a snapshot holds only committed entries).
         if (index <= disk.snapshot_index ||
             (index <= disk.last_index() && disk.entries[index - disk.snapshot_index - 1].term == term))
           ++durable;
       }
-      safety_.on_commit(now, host.id, node.commit_index(), false, durable >= majority, describe(side));
-    } else {
-      safety_.on_commit(now, host.id, node.commit_index(), true, true, describe(side));
+      return std::pair(on_side >= membership.majority(), durable >= membership.majority());
+    };
+    auto [majority_side, majority_durable] = justified(node.membership());
+    for (std::size_t id = 1; id < hosts_.size() && !majority_side && !majority_durable; ++id) {
+      if (!hosts_[id].up || &hosts_[id] == &host) continue;
+      const auto [side_ok, durable_ok] = justified(hosts_[id].node->membership());
+      majority_side = side_ok;
+      majority_durable = durable_ok;
     }
+    safety_.on_commit(now, host.id, index, majority_side, majority_side || majority_durable, describe(side));
     if (options_.observe) observations_[host.id - 1].commits.emplace_back(now, node.commit_index());
   }
 }

@@ -205,6 +205,69 @@ scenario::Scenario generate_scenario(std::uint64_t seed, const GeneratorOptions&
     w.compact.every = draw.pick(std::vector<Micros>{500 * kMs, 1 * kSecond, 3 * kSecond});
     w.compact.keep = draw.pick(std::vector<std::int64_t>{5, 20, 200});
   }
+  // Now and then a burst of a composite nemesis, aimed at elections:
+  if (draw.coin(150) && active >= 5 * kSecond) {
+    const Micros start = draw.between(kSecond, active / 2);
+    const int rounds = static_cast<int>(draw.between(3, 10));
+    const bool votes = draw.coin(500);
+    if (votes) {
+      // Crashes timed into elections: the leader dies, and as the others
+      // campaign one of them dies too, losing what it had not fsynced (its
+      // vote, perhaps), then comes straight back. Slow disks widen the window.
+      if (draw.coin(500)) s.disk.fsync = {100 * kMs, 200 * kMs};
+      Micros t = start;
+      for (int r = 0; r < rounds && t < active - kSecond; ++r) {
+        Fault crash_leader;
+        crash_leader.kind = Fault::Kind::crash;
+        crash_leader.at = t;
+        crash_leader.nodes = {role(NodeSelector::Kind::leader)};
+        Fault crash_voter = crash_leader;
+        crash_voter.at = t + c.election_timeout.min + draw.between(0, c.election_timeout.min / 5);
+        crash_voter.nodes = {role(NodeSelector::Kind::any)};
+        crash_voter.lose_unsynced = true;
+        Fault restart_all;
+        restart_all.kind = Fault::Kind::restart;
+        restart_all.at = crash_voter.at + draw.between(30, 120) * kMs;
+        restart_all.nodes = {role(NodeSelector::Kind::crashed)};
+        s.faults.insert(s.faults.end(), {crash_leader, crash_voter, restart_all});
+        t = restart_all.at + c.election_timeout.max + draw.between(0, 300) * kMs;
+      }
+    } else {
+      // Leader churn with one entry per append and one in flight, lossy
+      // links and no CheckQuorum: leaders come and go mid-replication, so
+      // entries of old terms reach majorities before their new leader's own
+      // entry does (the Raft paper's Figure 8).
+      c.check_quorum = false;
+      c.max_append_entries = 1;
+      c.max_inflight = 1;
+      // ...and snapshots, or a follower far behind never catches up.
+      if (c.snapshot_every == 0 || c.snapshot_every > 50) c.snapshot_every = 50;
+      Micros t = start;
+      for (int r = 0; r < rounds && t < active - kSecond; ++r) {
+        Fault cut;
+        cut.at = t;
+        if (draw.coin(500)) {
+          cut.kind = Fault::Kind::crash;
+          cut.nodes = {role(NodeSelector::Kind::leader)};
+          cut.lose_unsynced = draw.coin(500);
+        } else {
+          cut.kind = Fault::Kind::isolate;
+          cut.node = role(NodeSelector::Kind::leader);
+        }
+        Fault lossy;
+        lossy.kind = Fault::Kind::network;
+        lossy.at = t;
+        lossy.network.drop = Probability::from_double(static_cast<double>(draw.between(50, 300)) / 1000.0);
+        Fault back;
+        back.at = t + draw.between(c.election_timeout.min / kMs, 3 * c.election_timeout.max / kMs) * kMs;
+        back.kind = draw.coin(500) ? Fault::Kind::restart : Fault::Kind::heal;
+        if (back.kind == Fault::Kind::restart) back.nodes = {role(NodeSelector::Kind::crashed)};
+        s.faults.insert(s.faults.end(), {cut, lossy, back});
+        t = back.at + draw.between(50, 2 * c.election_timeout.max / kMs) * kMs;
+      }
+    }
+    std::stable_sort(s.faults.begin(), s.faults.end(), [](const Fault& x, const Fault& y) { return x.at < y.at; });
+  }
   // One entry per append now and then: how a leader's no-op and the old
   // entries it re-sends come apart, the shape of the Raft paper's Figure 8.
   // A wide window and snapshots keep a follower that fell behind able to
