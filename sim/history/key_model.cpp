@@ -1,6 +1,8 @@
 // Compiling one partition's operations into KeyModel steps.
 #include "sim/history/key_model.hpp"
 
+#include <algorithm>
+
 #include "core/assert.hpp"
 
 namespace raftsim::history::detail {
@@ -68,6 +70,20 @@ KeyModel::KeyModel(const History& history, Model model, std::span<const std::siz
         break;
     }
     ops_.push_back(c);
+  }
+  if (std::any_of(ops_.begin(), ops_.end(), [](const Compiled& c) { return c.action == Action::append; })) {
+    read_prefix_offset_.assign(values_.size(), UINT32_MAX);
+    for (const Compiled& c : ops_) {
+      if (c.action != Action::read || c.value == 0 || read_prefix_offset_[c.value] != UINT32_MAX) continue;
+      RAFTSIM_ASSERT(read_prefix_hashes_.size() < UINT32_MAX - values_[c.value].size(), "values too long");
+      read_prefix_offset_[c.value] = static_cast<std::uint32_t>(read_prefix_hashes_.size());
+      std::uint64_t hash = 0;
+      read_prefix_hashes_.push_back(hash);
+      for (const char ch : values_[c.value]) {
+        hash = hash * kBase + static_cast<unsigned char>(ch) + 1;  // as hash_text
+        read_prefix_hashes_.push_back(hash);
+      }
+    }
   }
   if (etcd_) {
     states_.push_back({0, 0});  // the initial state: absent, never modified

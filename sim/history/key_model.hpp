@@ -51,6 +51,30 @@ class KeyModel {
     return step_etcd(state, op);
   }
 
+  // For the search's pruning of states that no order can complete (see
+  // search.hpp): whether the partition has appends; whether `op` reads or
+  // appends; whether it may set the value other than by appending (put,
+  // delete, a cas that may write).
+  bool has_appends() const { return !read_prefix_offset_.empty(); }
+  bool reads(std::uint32_t op) const { return ops_[op].action == Action::read; }
+  bool appends(std::uint32_t op) const { return ops_[op].action == Action::append; }
+  bool may_reset(std::uint32_t op) const {
+    const Action a = ops_[op].action;
+    return a == Action::write || a == Action::cas_ok || a == Action::cas_maybe;
+  }
+  // False when appends alone cannot turn the value of `state` into the value
+  // that the read `read` returned (the value is not a prefix of it). Compares
+  // polynomial hashes: a collision can only answer true, which prunes less.
+  bool could_grow_into(std::uint32_t state, std::uint32_t read) const {
+    const std::uint32_t value = etcd_ ? states_[state].value : state;
+    const std::uint32_t target = ops_[read].value;
+    if (value == target || value == 0) return true;  // absent: appends make any text
+    if (target == 0) return false;                   // present stays present without a delete
+    const Node& node = nodes_[value];
+    if (node.length > values_[target].size()) return false;
+    return read_prefix_hashes_[read_prefix_offset_[target] + node.length] == node.hash;
+  }
+
   // Whether two operations change any state in the same way (used to break
   // the symmetry between interchangeable unknown operations).
   bool same_effect(std::uint32_t a, std::uint32_t b) const {
@@ -102,6 +126,11 @@ class KeyModel {
   std::vector<Node> nodes_;                                   // value id -> node
   std::unordered_multimap<std::uint64_t, std::uint32_t> texts_by_hash_;  // looked up only
   FlatMap appends_;                                           // (value, op) -> value
+  // Only with appends: for each value id that a read returns, an offset into
+  // read_prefix_hashes_, which holds the hash of each of its prefixes
+  // (length 0 to its length); UINT32_MAX for other ids.
+  std::vector<std::uint32_t> read_prefix_offset_;
+  std::vector<std::uint64_t> read_prefix_hashes_;
   std::vector<EtcdState> states_;                             // etcd: state id -> state
   std::map<std::pair<std::uint32_t, std::int64_t>, std::uint32_t> state_ids_;  // etcd
   FlatMap etcd_steps_;                                        // etcd: (state, op) -> state

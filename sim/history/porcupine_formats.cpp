@@ -4,6 +4,7 @@
 // left without a completion at the end of the file has an unknown outcome,
 // and Jepsen's `:info` completions are ignored (so the operation stays
 // unknown).
+#include <algorithm>
 #include <charconv>
 #include <map>
 
@@ -57,13 +58,14 @@ class Pairing {
   std::int64_t clock_ = 0;
 };
 
+// Plain loops rather than find_first_of, which calls memchr for each character.
+bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
+
 std::string_view next_word(std::string_view& rest) {
-  const std::size_t start = rest.find_first_not_of(" \t\r");
-  if (start == std::string_view::npos) {
-    rest = {};
-    return {};
-  }
-  const std::size_t end = std::min(rest.find_first_of(" \t\r", start), rest.size());
+  std::size_t start = 0;
+  while (start < rest.size() && is_blank(rest[start])) ++start;
+  std::size_t end = start;
+  while (end < rest.size() && !is_blank(rest[end])) ++end;
   const std::string_view word = rest.substr(start, end - start);
   rest.remove_prefix(end);
   return word;
@@ -112,10 +114,10 @@ History parse_porcupine_etcd(std::string_view text, const std::string& name) {
     const std::string_view f = next_word(rest);
     if (!process || !type || (f != ":read" && f != ":write" && f != ":cas")) return;
     // The value is the rest of the line: `nil`, `4` or `[4 2]`.
-    const std::size_t value_start = line.size() - rest.size();
-    const std::size_t value_column = std::min(line.find_first_not_of(" \t", value_start), line.size());
+    std::size_t value_column = line.size() - rest.size();
+    while (value_column < line.size() && (line[value_column] == ' ' || line[value_column] == '\t')) ++value_column;
     std::string_view word = line.substr(value_column);
-    word = word.substr(0, word.find_last_not_of(" \t\r") + 1);
+    while (!word.empty() && is_blank(word.back())) word.remove_suffix(1);
     LineCursor in(line, name, line_number);
 
     if (*type == EventType::invoke) {
@@ -152,19 +154,34 @@ namespace {
 // One EDN map of keywords to integers, keywords, strings or nil.
 struct EdnValue {
   enum class Type { integer, keyword, string, nil } type = Type::nil;
-  std::string text;  // keyword (with its colon) or string contents
+  // Keyword (with its colon) or string contents: a view of the line, or of
+  // `unescaped` for a string with escapes (so an EdnValue is never moved).
+  std::string_view text;
+  std::string unescaped;
   std::int64_t integer = 0;
   std::size_t column = 0;
+  bool present = false;  // the map has this field
 };
 
-std::string read_edn_string(LineCursor& in) {
+void read_edn_string(LineCursor& in, EdnValue& value) {
   in.expect('"', "`\"` starting a string");
-  std::string out;
+  // Most strings have no escapes: they are views of the line.
+  const std::string_view rest = in.rest();
+  std::size_t plain = 0;
+  while (plain < rest.size() && rest[plain] != '"' && rest[plain] != '\\') ++plain;
+  if (plain < rest.size() && rest[plain] == '"') {
+    value.text = rest.substr(0, plain);
+    in.advance(plain + 1);
+    return;
+  }
+  std::string& out = value.unescaped;
+  out.assign(rest.substr(0, plain));
+  in.advance(plain);
   for (;;) {
     if (in.at_end()) in.fail("`\"` closing the string");
     const char c = in.peek();
     in.advance();
-    if (c == '"') return out;
+    if (c == '"') break;
     if (c != '\\') {
       out += c;
       continue;
@@ -180,6 +197,7 @@ std::string read_edn_string(LineCursor& in) {
       default: in.fail_at(in.position() - 1, "an escape (\\n \\t \\r \\\" \\\\)");
     }
   }
+  value.text = out;
 }
 
 bool is_space(char c) { return c == ' ' || c == ',' || c == '\t' || c == '\r'; }
@@ -187,25 +205,25 @@ void skip_edn_space(LineCursor& in) {
   while (!in.at_end() && is_space(in.peek())) in.advance();
 }
 
-std::string read_keyword(LineCursor& in) {
+// A view of the line.
+std::string_view read_keyword(LineCursor& in) {
   skip_edn_space(in);
   if (in.peek() != ':') in.fail("a keyword like :process");
-  std::string word;
-  while (!in.at_end() && !is_space(in.peek()) && in.peek() != '}') {
-    word += in.peek();
-    in.advance();
-  }
-  return word;
+  const std::string_view rest = in.rest();
+  std::size_t length = 0;
+  while (length < rest.size() && !is_space(rest[length]) && rest[length] != '}') ++length;
+  in.advance(length);
+  return rest.substr(0, length);
 }
 
-EdnValue read_edn_value(LineCursor& in) {
+void read_edn_value(LineCursor& in, EdnValue& value) {
   skip_edn_space(in);
-  EdnValue value;
+  value.type = EdnValue::Type::nil;
   value.column = in.position();
   const char c = in.peek();
   if (c == '"') {
     value.type = EdnValue::Type::string;
-    value.text = read_edn_string(in);
+    read_edn_string(in, value);
   } else if (c == ':') {
     value.type = EdnValue::Type::keyword;
     value.text = read_keyword(in);
@@ -218,7 +236,6 @@ EdnValue read_edn_value(LineCursor& in) {
     value.type = EdnValue::Type::integer;
     in.advance(static_cast<std::size_t>(end - rest.data()));
   }
-  return value;
 }
 
 }  // namespace
@@ -231,54 +248,54 @@ EdnValue read_edn_value(LineCursor& in) {
 History parse_porcupine_kv(std::string_view text, const std::string& name) {
   Pairing pairing;
   detail::for_each_line(text, [&](std::string_view line, std::size_t line_number) {
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos) return;
+    if (std::all_of(line.begin(), line.end(), is_blank)) return;
     LineCursor in(line, name, line_number);
     skip_edn_space(in);
     in.expect('{', "`{` starting an EDN map");
-    std::optional<EdnValue> process, type, f, key, value;
+    EdnValue process, type, f, key, value, other;
     skip_edn_space(in);
     while (in.peek() != '}') {
       if (in.at_end()) in.fail("`}` closing the map");
       const std::size_t key_column = in.position();
-      const std::string field = read_keyword(in);
-      EdnValue v = read_edn_value(in);
-      std::optional<EdnValue>* slot = field == ":process" ? &process
-                                      : field == ":type"  ? &type
-                                      : field == ":f"     ? &f
-                                      : field == ":key"   ? &key
-                                      : field == ":value" ? &value
-                                                          : nullptr;
-      if (slot != nullptr) {
-        if (*slot) in.fail_at(key_column, fmt::format("no second {}", field));
-        *slot = std::move(v);
-      }
+      const std::string_view field = read_keyword(in);
+      EdnValue* slot = field == ":process" ? &process
+                       : field == ":type"  ? &type
+                       : field == ":f"     ? &f
+                       : field == ":key"   ? &key
+                       : field == ":value" ? &value
+                                           : nullptr;
+      const bool again = slot != nullptr && slot->present;
+      read_edn_value(in, slot == nullptr || again ? other : *slot);
+      if (again) in.fail_at(key_column, fmt::format("no second {}", field));
+      if (slot != nullptr) slot->present = true;
       skip_edn_space(in);
     }
     in.advance();
     skip_edn_space(in);
     if (!in.at_end()) in.fail("end of line after the map");
     const std::size_t end = in.position();
-    if (!process || process->type != EdnValue::Type::integer || process->integer < 0)
-      in.fail_at(process ? process->column : end, ":process with a non-negative integer");
-    const std::optional<EventType> event = type && type->type == EdnValue::Type::keyword
-                                               ? parse_event_type(type->text)
+    if (!process.present || process.type != EdnValue::Type::integer || process.integer < 0)
+      in.fail_at(process.present ? process.column : end, ":process with a non-negative integer");
+    const std::optional<EventType> event = type.present && type.type == EdnValue::Type::keyword
+                                               ? parse_event_type(type.text)
                                                : std::nullopt;
-    if (!event) in.fail_at(type ? type->column : end, ":type :invoke, :ok, :fail or :info");
-    if (!f || (f->text != ":get" && f->text != ":put" && f->text != ":append"))
-      in.fail_at(f ? f->column : end, ":f :get, :put or :append");
-    const int client = static_cast<int>(process->integer);
+    if (!event) in.fail_at(type.present ? type.column : end, ":type :invoke, :ok, :fail or :info");
+    if (!f.present || (f.text != ":get" && f.text != ":put" && f.text != ":append"))
+      in.fail_at(f.present ? f.column : end, ":f :get, :put or :append");
+    const int client = static_cast<int>(process.integer);
 
     if (*event == EventType::invoke) {
-      if (!key || key->type != EdnValue::Type::string) in.fail_at(key ? key->column : end, ":key with a string");
+      if (!key.present || key.type != EdnValue::Type::string)
+        in.fail_at(key.present ? key.column : end, ":key with a string");
       Operation op;
-      op.key = key->text;
-      if (f->text == ":get") {
+      op.key = key.text;
+      if (f.text == ":get") {
         op.kind = OpKind::get;
       } else {
-        if (!value || value->type != EdnValue::Type::string)
-          in.fail_at(value ? value->column : end, ":value with a string");
-        op.kind = f->text == ":put" ? OpKind::put : OpKind::append;
-        op.value = value->text;
+        if (!value.present || value.type != EdnValue::Type::string)
+          in.fail_at(value.present ? value.column : end, ":value with a string");
+        op.kind = f.text == ":put" ? OpKind::put : OpKind::append;
+        op.value = std::string(value.text);
       }
       pairing.invoke(client, std::move(op));
       return;
@@ -287,23 +304,22 @@ History parse_porcupine_kv(std::string_view text, const std::string& name) {
     Operation* op = pairing.complete(client, *event == EventType::ok ? Outcome::ok : Outcome::fail);
     if (op == nullptr) return;
     if (op->kind == OpKind::get && op->outcome == Outcome::ok) {
-      if (!value || value->type == EdnValue::Type::integer || value->type == EdnValue::Type::keyword)
-        in.fail_at(value ? value->column : end, ":value with the string read (or nil)");
-      if (value->type == EdnValue::Type::string && !value->text.empty()) op->value = value->text;
+      if (!value.present || value.type == EdnValue::Type::integer || value.type == EdnValue::Type::keyword)
+        in.fail_at(value.present ? value.column : end, ":value with the string read (or nil)");
+      if (value.type == EdnValue::Type::string && !value.text.empty()) op->value = std::string(value.text);
     }
   });
   History history = pairing.take();
-  History mapped;
-  mapped.reserve(history.size());
+  std::erase_if(history, [](const Operation& op) {
+    return op.kind == OpKind::append && op.value && op.value->empty();
+  });
   for (Operation& op : history) {
-    if (op.kind == OpKind::append && op.value && op.value->empty()) continue;
     if (op.kind == OpKind::put && op.value && op.value->empty()) {
       op.kind = OpKind::del;
       op.value.reset();
     }
-    mapped.push_back(std::move(op));
   }
-  return mapped;
+  return history;
 }
 
 }  // namespace raftsim::history

@@ -2,7 +2,6 @@
 #include "sim/history/search.hpp"
 
 #include <algorithm>
-#include <numeric>
 
 #include "core/assert.hpp"
 
@@ -17,18 +16,20 @@ Search::Search(KeyModel& model, std::span<const SearchOp> ops)
   RAFTSIM_ASSERT(n_ < (std::size_t{1} << 29), "too many operations in one partition");
   head_ = static_cast<std::int32_t>(2 * n_);
   // Time order; at equal times calls come first (the ops overlap), then by op.
-  order_.resize(2 * n_);
-  std::iota(order_.begin(), order_.end(), 0);
-  auto time_of = [&](std::int32_t e) {
-    const SearchOp& op = ops[static_cast<std::size_t>(e >> 1)];
-    return (e & 1) ? op.ret : op.call;
+  // Sorted as (time, tie) pairs, tie = the entry plus 2^31 for returns.
+  struct Key {
+    std::int64_t time;
+    std::uint32_t tie;
+    bool operator<(const Key& other) const { return time != other.time ? time < other.time : tie < other.tie; }
   };
-  std::sort(order_.begin(), order_.end(), [&](std::int32_t a, std::int32_t b) {
-    const std::int64_t ta = time_of(a), tb = time_of(b);
-    if (ta != tb) return ta < tb;
-    if ((a & 1) != (b & 1)) return (a & 1) == 0;
-    return a < b;
-  });
+  std::vector<Key> keys(2 * n_);
+  for (std::size_t i = 0; i < n_; ++i) {
+    keys[2 * i] = {ops[i].call, static_cast<std::uint32_t>(2 * i)};
+    keys[2 * i + 1] = {ops[i].ret, static_cast<std::uint32_t>(2 * i + 1) | 0x80000000u};
+  }
+  std::sort(keys.begin(), keys.end());
+  order_.resize(2 * n_);
+  for (std::size_t k = 0; k < keys.size(); ++k) order_[k] = static_cast<std::int32_t>(keys[k].tie & 0x7FFFFFFFu);
   next_.assign(2 * n_ + 1, kNil);
   prev_.assign(2 * n_ + 1, kNil);
   position_.resize(2 * n_);
@@ -61,6 +62,26 @@ Search::Search(KeyModel& model, std::span<const SearchOp> ops)
   for (std::size_t i = 0; i < n_; ++i) zobrist_[i] = mix64(0x5DEECE66Dull + i * 0x9E3779B97F4A7C15ull);
   stack_.reserve(n_);
   entry_ = next_[static_cast<std::size_t>(head_)];
+
+  pruning_ = model_.has_appends();
+  if (pruning_) {
+    checked_after_.resize(n_);
+    watched_.assign(n_, kNil);
+    watch_next_.assign(2 * n_ + 1, kNil);
+    watch_prev_.assign(2 * n_ + 1, kNil);
+    std::int32_t tail = head_;
+    for (const std::int32_t e : order_) {
+      const auto op = static_cast<std::uint32_t>(e >> 1);
+      const bool resets = model_.may_reset(op);
+      checked_after_[op] = resets || model_.appends(op);
+      const bool watch = (e & 1) == 0 ? resets : model_.reads(op) && !unknown_[op];
+      if (!watch) continue;
+      watched_[op] = e;
+      watch_next_[static_cast<std::size_t>(tail)] = e;
+      watch_prev_[static_cast<std::size_t>(e)] = tail;
+      tail = e;
+    }
+  }
 }
 
 // Removes a call and its return from the list; unlift undoes the most recent
@@ -81,8 +102,60 @@ void Search::unlift(std::int32_t call) {
   }
 }
 
+// The same on the watch list, where an op has at most one entry.
+void Search::unwatch(std::int32_t call) {
+  const std::int32_t e = watched_[static_cast<std::size_t>(call >> 1)];
+  if (e == kNil) return;
+  const auto i = static_cast<std::size_t>(e);
+  watch_next_[static_cast<std::size_t>(watch_prev_[i])] = watch_next_[i];
+  if (watch_next_[i] != kNil) watch_prev_[static_cast<std::size_t>(watch_next_[i])] = watch_prev_[i];
+}
+
+void Search::rewatch(std::int32_t call) {
+  const std::int32_t e = watched_[static_cast<std::size_t>(call >> 1)];
+  if (e == kNil) return;
+  const auto i = static_cast<std::size_t>(e);
+  watch_next_[static_cast<std::size_t>(watch_prev_[i])] = e;
+  if (watch_next_[i] != kNil) watch_prev_[static_cast<std::size_t>(watch_next_[i])] = e;
+}
+
+// Whether linearizing `op` (not yet lifted), giving state `after`, leaves a
+// read that no order can satisfy (see search.hpp). If so, the search will
+// not go there, but it notes where it would have been stuck first, for
+// stuck_op().
+bool Search::hopeless(std::uint32_t op, std::uint32_t after) {
+  int checked = 0;
+  for (std::int32_t e = watch_next_[static_cast<std::size_t>(head_)]; e != kNil && checked < kReadsChecked;
+       e = watch_next_[static_cast<std::size_t>(e)]) {
+    const auto other = static_cast<std::uint32_t>(e >> 1);
+    if (other == op) continue;
+    if ((e & 1) == 0) return false;  // a reset may come first
+    ++checked;
+    if (!model_.could_grow_into(after, other)) {
+      stuck_position_ = std::max(stuck_position_, first_return_without(op));
+      return true;
+    }
+  }
+  return false;
+}
+
+// The first return in the entry list other than `op`'s: where the search
+// would have been stuck first had it linearized `op` (as a position).
+std::int32_t Search::first_return_without(std::uint32_t op) const {
+  for (std::int32_t e = next_[static_cast<std::size_t>(head_)]; e != kNil; e = next_[static_cast<std::size_t>(e)])
+    if ((e & 1) != 0 && static_cast<std::uint32_t>(e >> 1) != op) return position_[static_cast<std::size_t>(e)];
+  return -1;
+}
+
 SearchOutcome Search::resume(const SearchLimits& limits) {
   if (done_) return outcome_;
+  return pruning_ ? run<true>(limits) : run<false>(limits);
+}
+
+// The search loop, compiled twice so that partitions without appends pay
+// nothing for the pruning.
+template <bool kPruning>
+SearchOutcome Search::run(const SearchLimits& limits) {
   const std::uint64_t stop_at = limits.max_steps > UINT64_MAX - steps_ ? UINT64_MAX : steps_ + limits.max_steps;
   std::int32_t entry = entry_;
   std::uint32_t state = state_;
@@ -109,7 +182,8 @@ SearchOutcome Search::resume(const SearchLimits& limits) {
           unknown && twin_before_[op] >= 0 && !has(static_cast<std::uint32_t>(twin_before_[op]))
               ? kNoState
               : model_.step(state, op);
-      if (after != kNoState && !(unknown && after == state)) {
+      if (after != kNoState && !(unknown && after == state) &&
+          !(kPruning && checked_after_[op] && hopeless(op, after))) {
         bits_[op >> 6] |= std::uint64_t{1} << (op & 63);
         set_hash_ ^= zobrist_[op];
         if (memo_.insert(set_hash_, after, bits_)) {
@@ -117,6 +191,7 @@ SearchOutcome Search::resume(const SearchLimits& limits) {
           if (!unknown) ++known_done_;
           state = after;
           lift(entry);
+          if (kPruning) unwatch(entry);
           entry = next_[head];
           continue;
         }
@@ -138,6 +213,7 @@ SearchOutcome Search::resume(const SearchLimits& limits) {
       if (!unknown_[op]) --known_done_;
       state = top.state;
       unlift(top.call);
+      if (kPruning) rewatch(top.call);
       entry = next_[static_cast<std::size_t>(top.call)];
     }
   }

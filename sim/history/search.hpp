@@ -15,6 +15,14 @@
 // succeeds when every op with a known outcome is linearized: the unknown ops
 // left may never have taken effect.
 //
+// With appends, the orders of concurrent appends make distinct strings, and
+// the memo rarely meets a state twice. So, in partitions with appends, a step
+// that changes the value is also refused when no order can complete it: a
+// read not yet linearized whose return comes before every possible reset of
+// the value (the call of a put, delete or cas not yet linearized) sees the
+// value grown by appends only, so the value must be a prefix of what it read.
+// The reads returning first are checked (at most kReadsChecked of them).
+//
 // All storage is flat arrays reused across steps: no allocation per step
 // except the amortised growth of the memo and the model's transition caches.
 // A search can be paused (step budget) and resumed, so that the checker can
@@ -59,9 +67,17 @@ class Search {
     std::int32_t call;
     std::uint32_t state;
   };
+  static constexpr int kReadsChecked = 32;
+
+  template <bool kPruning>
+  SearchOutcome run(const SearchLimits& limits);
   bool has(std::uint32_t op) const { return (bits_[op >> 6] >> (op & 63)) & 1; }
   void lift(std::int32_t call);
   void unlift(std::int32_t call);
+  void unwatch(std::int32_t call);
+  void rewatch(std::int32_t call);
+  bool hopeless(std::uint32_t op, std::uint32_t after);
+  std::int32_t first_return_without(std::uint32_t op) const;
 
   KeyModel& model_;
   std::size_t n_;
@@ -71,6 +87,13 @@ class Search {
   std::vector<std::int32_t> position_;     // entry -> index in order_
   std::vector<std::int32_t> twin_before_;  // unknown op -> earlier unknown op with the same effect, or -1
   std::vector<bool> unknown_;              // op -> outcome unknown
+  // Pruning (partitions with appends only): the ops whose steps are checked,
+  // and a second list like the entry list, of the entries that the check
+  // looks at: returns of reads and calls of ops that may reset the value.
+  bool pruning_ = false;
+  std::vector<bool> checked_after_;        // op -> changes the value (append or reset)
+  std::vector<std::int32_t> watched_;      // op -> its entry in the watch list, or -1
+  std::vector<std::int32_t> watch_next_, watch_prev_;
   std::size_t known_total_ = 0;            // ops with a known outcome
   std::size_t known_done_ = 0;             // ... of which linearized
   std::vector<std::uint64_t> bits_;        // the linearized set
