@@ -9,6 +9,8 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/support/run_command.hpp"
+
 namespace {
 
 struct Run {
@@ -17,15 +19,8 @@ struct Run {
 };
 
 Run run_shell(const std::string& command) {
-  Run run;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  std::size_t n = 0;
-  while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) run.output.append(buffer, n);
-  const int status = pclose(pipe);
-  run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
+  const raftsim::test::CommandRun run = raftsim::test::run_command(command + " 2>&1");
+  return {run.out, run.exit_code};
 }
 
 std::string raftsim_kv(const std::string& args) { return std::string("'") + RAFTSIM_BINARY + "' kv " + args; }

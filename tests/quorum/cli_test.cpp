@@ -7,23 +7,14 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/support/run_command.hpp"
+
 namespace {
 
-struct Run {
-  int exit_code = -1;
-  std::string out;  // stdout
-};
+using Run = raftsim::test::CommandRun;
 
-Run raftsim(const std::string& arguments, bool with_stderr = false) {
-  const std::string command = std::string(RAFTSIM_BINARY) + " " + arguments + (with_stderr ? " 2>&1" : " 2>/dev/null");
-  Run run;
-  FILE* pipe = popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  std::array<char, 4096> buffer{};
-  while (std::fgets(buffer.data(), buffer.size(), pipe) != nullptr) run.out += buffer.data();
-  const int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
+Run raftsim_cli(const std::string& arguments, bool with_stderr = false) {
+  return raftsim::test::run_raftsim(arguments, with_stderr ? "&1" : "/dev/null");
 }
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
@@ -31,7 +22,7 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 }  // namespace
 
 TEST_CASE("quorum prints the table by size and the partitions", "[quorum][cli]") {
-  const auto run = raftsim("quorum");
+  const auto run = raftsim_cli("quorum");
   CHECK(run.exit_code == 0);
   INFO(run.out);
   CHECK(contains(run.out, "P(no majority)"));
@@ -45,7 +36,7 @@ TEST_CASE("quorum prints the table by size and the partitions", "[quorum][cli]")
 }
 
 TEST_CASE("quorum --json has the shape of CONTRACT §8", "[quorum][cli]") {
-  const auto run = raftsim("quorum --json --max 5");
+  const auto run = raftsim_cli("quorum --json --max 5");
   CHECK(run.exit_code == 0);
   INFO(run.out);
   CHECK(run.out.rfind("{\"p\":0.05,\"sizes\":[{\"nodes\":1,\"majority\":1,\"tolerated\":0,\"p_unavailable\":0.05,", 0) == 0);
@@ -61,7 +52,7 @@ TEST_CASE("quorum --json has the shape of CONTRACT §8", "[quorum][cli]") {
 }
 
 TEST_CASE("quorum --json with several p values prints an array, one object per p", "[quorum][cli]") {
-  const auto run = raftsim("quorum --json --p 0.01,0.05 --p 0.1 --nodes 3");
+  const auto run = raftsim_cli("quorum --json --p 0.01,0.05 --p 0.1 --nodes 3");
   CHECK(run.exit_code == 0);
   INFO(run.out);
   CHECK(run.out.rfind("[{\"p\":0.01,\"sizes\":[{\"nodes\":3,", 0) == 0);
@@ -71,7 +62,7 @@ TEST_CASE("quorum --json with several p values prints an array, one object per p
 }
 
 TEST_CASE("quorum --simulate --json adds the simulated fractions and their intervals", "[quorum][cli][simulate]") {
-  const auto run = raftsim("quorum --simulate --json --nodes 3 --p 0.2 --mttr 1s --duration 40s --runs 2 --seed 5 --jobs 1");
+  const auto run = raftsim_cli("quorum --simulate --json --nodes 3 --p 0.2 --mttr 1s --duration 40s --runs 2 --seed 5 --jobs 1");
   CHECK(run.exit_code == 0);
   INFO(run.out);
   CHECK(run.out.rfind("{\"p\":0.2,\"sizes\":[{\"nodes\":3,\"majority\":2,\"tolerated\":1,\"p_unavailable\":0.104,", 0) == 0);
@@ -81,7 +72,7 @@ TEST_CASE("quorum --simulate --json adds the simulated fractions and their inter
   CHECK(contains(run.out, "\"simulated_write_unavailable_ci95\":["));
   CHECK(contains(run.out, "\"simulation\":{\"seed\":5,\"duration_us\":40000000,\"runs\":2,"));
   // Deterministic: the same command prints the same numbers.
-  CHECK(raftsim("quorum --simulate --json --nodes 3 --p 0.2 --mttr 1s --duration 40s --runs 2 --seed 5 --jobs 2").out ==
+  CHECK(raftsim_cli("quorum --simulate --json --nodes 3 --p 0.2 --mttr 1s --duration 40s --runs 2 --seed 5 --jobs 2").out ==
         run.out);
 }
 
@@ -105,7 +96,7 @@ TEST_CASE("quorum rejects bad input with exit 2 and names the option", "[quorum]
       {"--seed 3", "--simulate"},
   };
   for (const auto& [arguments, message] : cases) {
-    const auto run = raftsim(std::string("quorum ") + arguments, true);
+    const auto run = raftsim_cli(std::string("quorum ") + arguments, true);
     INFO(arguments << "\n" << run.out);
     CHECK(run.exit_code == 2);
     CHECK(contains(run.out, message));
@@ -113,7 +104,7 @@ TEST_CASE("quorum rejects bad input with exit 2 and names the option", "[quorum]
 }
 
 TEST_CASE("quorum --help shows an example", "[quorum][cli]") {
-  const auto run = raftsim("quorum --help");
+  const auto run = raftsim_cli("quorum --help");
   CHECK(run.exit_code == 0);
   CHECK(contains(run.out, "Examples:"));
   CHECK(contains(run.out, "raftsim quorum --simulate"));
