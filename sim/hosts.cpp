@@ -1,6 +1,7 @@
 // Driving the Raft nodes: ticks, Ready handling, the disk, applying
 // committed entries to each node's KV store, crashes and restarts.
 #include <cstring>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -134,7 +135,8 @@ void Simulation::notice_changes(Host& host) {
     // a majority of its voters, or the entry is durable on a majority of them
     // (committed elsewhere, learned late). Configurations take effect when
     // appended, so the leader may already count under a newer one than this
-    // node has seen: judge under every configuration a live node holds.
+    // node has seen: judge under every configuration a live node holds, and
+    // the newest committed one.
     const raft::LogIndex index = node.commit_index();
     const raft::Term term = node.log().term_at(index).value_or(0);
     const auto justified = [&](const raft::Membership& membership) {
@@ -152,6 +154,11 @@ void Simulation::notice_changes(Host& host) {
       return std::pair(on_side >= membership.majority(), durable >= membership.majority());
     };
     auto [majority_side, majority_durable] = justified(node.membership());
+    if (!majority_side && !majority_durable) {
+      // A learner that has not yet received any configuration judges by none:
+      // the newest committed configuration speaks for it.
+      std::tie(majority_side, majority_durable) = justified(committed_membership_);
+    }
     for (std::size_t id = 1; id < hosts_.size() && !majority_side && !majority_durable; ++id) {
       if (!hosts_[id].up || &hosts_[id] == &host) continue;
       const auto [side_ok, durable_ok] = justified(hosts_[id].node->membership());
