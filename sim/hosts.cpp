@@ -165,7 +165,8 @@ void Simulation::notice_changes(Host& host) {
       majority_side = side_ok;
       majority_durable = durable_ok;
     }
-    safety_.on_commit(now, host.id, index, majority_side, majority_side || majority_durable, describe(side));
+    safety_.on_commit(now, host.id, node.term(), index, majority_side, majority_side || majority_durable,
+                      describe(side));
     if (options_.observe) observations_[host.id - 1].commits.emplace_back(now, node.commit_index());
   }
 }

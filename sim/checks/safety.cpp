@@ -30,8 +30,11 @@ void SafetyChecker::on_leader(std::int64_t now, raft::NodeId node, raft::Term te
   const auto [it, inserted] = leaders_.try_emplace(term, node);
   if (!inserted && it->second != node)
     report("election_safety", now, fmt::format("two leaders in term {}: n{} and n{}", term, it->second, node));
-  // Every entry committed so far must be in the new leader's log (§5.4).
+  // Every entry committed in an earlier term must be in the new leader's log
+  // (§5.4). A candidate whose votes waited out a pause may win an old term
+  // after a later term committed more: those later commits are not its concern.
   for (raft::LogIndex index = log.first_index(); index <= max_commit_ && index <= committed_.size(); ++index) {
+    if (index <= commit_terms_.size() && commit_terms_[index - 1] >= term) break;
     const raft::Entry& expected = committed_[index - 1];
     if (index > log.last_index() || !same_entry(log.at(index), expected)) {
       report("leader_completeness", now,
@@ -64,8 +67,9 @@ void SafetyChecker::on_apply(std::int64_t now, raft::NodeId node, const raft::En
   if (entry.index == committed_.size() + 1) committed_.push_back(entry);
 }
 
-void SafetyChecker::on_commit(std::int64_t now, raft::NodeId node, raft::LogIndex commit, bool side_has_majority,
-                              bool durable_on_majority, const std::string& side) {
+void SafetyChecker::on_commit(std::int64_t now, raft::NodeId node, raft::Term term, raft::LogIndex commit,
+                              bool side_has_majority, bool durable_on_majority, const std::string& side) {
+  if (commit > commit_terms_.size()) commit_terms_.resize(commit, term);
   if (!side_has_majority && !durable_on_majority)
     report("minority_no_commit", now,
            fmt::format("n{} committed index {} while its side {} lacks a majority, and the entry is durable on no "

@@ -24,7 +24,7 @@ class SafetyChecker {
   explicit SafetyChecker(int nodes);
 
   // Election safety: at most one leader per term. Leader completeness: the
-  // new leader's log holds every entry committed so far.
+  // new leader's log holds every entry committed in an earlier term.
   void on_leader(std::int64_t now, raft::NodeId node, raft::Term term, const raft::RaftLog& log);
   // Leader append-only: a leader never overwrites or deletes its own entries.
   void on_leader_write(std::int64_t now, raft::NodeId node, raft::Term term, raft::LogIndex first_written,
@@ -35,8 +35,8 @@ class SafetyChecker {
   // voters must not commit an index nobody has committed before, unless the
   // entry was already durable on a majority (replicated before the cut; the
   // leader only learned of it late).
-  void on_commit(std::int64_t now, raft::NodeId node, raft::LogIndex commit, bool side_has_majority,
-                 bool durable_on_majority, const std::string& side);
+  void on_commit(std::int64_t now, raft::NodeId node, raft::Term term, raft::LogIndex commit,
+                 bool side_has_majority, bool durable_on_majority, const std::string& side);
   // Log matching: if two logs hold an entry with the same index and term,
   // they are identical up to it.
   void check_log_matching(std::int64_t now, const std::vector<std::pair<raft::NodeId, const raft::RaftLog*>>& logs);
@@ -55,6 +55,10 @@ class SafetyChecker {
 
   std::map<raft::Term, raft::NodeId> leaders_;  // term -> leader
   std::vector<raft::Entry> committed_;          // committed_[i] is the entry applied at index i + 1
+  // commit_terms_[i]: the term in which index i + 1 was first committed (the
+  // committing node's term); non-decreasing. Leader completeness asks a
+  // leader of term T only for entries committed in terms below T.
+  std::vector<raft::Term> commit_terms_;
   raft::LogIndex max_commit_ = 0;
   std::map<std::string, Violation> violations_;
 };
