@@ -110,7 +110,7 @@ void Simulation::schedule_observations() {
   }
   // Liveness: judged one bound after the last fault.
   // Several election rounds (split votes, a pre-vote round each) plus catch-up.
-  liveness_bound_us_ = scenario_.liveness_bound.value_or(4 * cluster.election_timeout.max + 2 * cluster.heartbeat + 1'000'000);
+  liveness_bound_us_ = scenario_.liveness_bound.value_or(scenario::default_liveness_bound(cluster, scenario_.disk));
   Micros last_fault = 0;
   for (const auto& fault : scenario_.faults) last_fault = std::max(last_fault, fault.at);
   // Phases 2, 3, ...: samples from the last fault to one bound after it; a

@@ -84,12 +84,10 @@ scenario::Scenario generate_scenario(std::uint64_t seed, const GeneratorOptions&
   w.think = {0, draw.pick(std::vector<Micros>{0, 5 * kMs, 20 * kMs})};
   w.timeout = kSecond;
 
-  // The schedule: an active phase, then a quiet one long enough for liveness
-  // (see Simulation: four election timeouts, two heartbeats and a second,
-  // plus catching up).
+  // The schedule: an active phase, then a quiet one long enough for the
+  // liveness check's bound plus catching up (set at the end, once the
+  // cluster and disk are final).
   const Micros active = draw.between(8, 20) * kSecond;
-  const Micros quiet = 4 * c.election_timeout.max + 2 * c.heartbeat + 1 * kSecond + 4 * kSecond;
-  s.duration = active + quiet;
   // Clients go on for a little after the heal (recovery under load), then
   // stop, so the liveness check judges catching up, not keeping pace.
   w.stop = active + 2 * kSecond;
@@ -214,7 +212,8 @@ scenario::Scenario generate_scenario(std::uint64_t seed, const GeneratorOptions&
       // Crashes timed into elections: the leader dies, and as the others
       // campaign one of them dies too, losing what it had not fsynced (its
       // vote, perhaps), then comes straight back. Slow disks widen the window.
-      if (draw.coin(500)) s.disk.fsync = {100 * kMs, 200 * kMs};
+      if (draw.coin(700)) s.disk.fsync = {100 * kMs, 200 * kMs};
+      if (draw.coin(500)) c.prevote = false;  // candidates then campaign straight away, terms collide more
       Micros t = start;
       for (int r = 0; r < rounds && t < active - kSecond; ++r) {
         Fault crash_leader;
@@ -268,6 +267,7 @@ scenario::Scenario generate_scenario(std::uint64_t seed, const GeneratorOptions&
     }
     std::stable_sort(s.faults.begin(), s.faults.end(), [](const Fault& x, const Fault& y) { return x.at < y.at; });
   }
+  s.duration = active + scenario::default_liveness_bound(c, s.disk) + 4 * kSecond;
   // One entry per append now and then: how a leader's no-op and the old
   // entries it re-sends come apart, the shape of the Raft paper's Figure 8.
   // A wide window and snapshots keep a follower that fell behind able to

@@ -38,10 +38,9 @@ double deterministic_log(double x) {
   return 2 * sum + exponent * kLn2;
 }
 
-// Long enough for the liveness check after the last fault (see Simulation:
-// four election timeouts, two heartbeats and a second) plus catching up.
-Micros quiet_period(const scenario::ClusterSpec& cluster) {
-  return 4 * cluster.election_timeout.max + 2 * cluster.heartbeat + 1'000'000 + 4'000'000;
+// Long enough for the liveness check after the last fault plus catching up.
+Micros quiet_period(const scenario::Scenario& s) {
+  return scenario::default_liveness_bound(s.cluster, s.disk) + 4'000'000;
 }
 
 double t_975(int degrees) {
@@ -108,7 +107,7 @@ scenario::Scenario availability_scenario(int nodes, double p, std::uint64_t seed
   // cluster (a write acknowledged by a majority that then crashed is not lost,
   // only out of reach until the majority restarts).
   s.cluster.nodes = nodes;
-  s.duration = end + quiet_period(s.cluster);
+  s.duration = end + quiet_period(s);
   s.workload.stop = end + 2'000'000;
   // Every check but linearizability, whose cost grows faster than the
   // history (hours of it here); `raftsim run` and `raftsim fuzz` judge it.

@@ -17,6 +17,10 @@ std::string NodeSelector::text() const {
   return "?";
 }
 
+Micros default_liveness_bound(const ClusterSpec& cluster, const DiskSpec& disk) {
+  return 4 * (cluster.election_timeout.max + disk.fsync.max) + 2 * cluster.heartbeat + 1'000'000;
+}
+
 static std::string format_duration(Micros us) {
   if (us % 1'000'000 == 0) return fmt::format("{}s", us / 1'000'000);
   if (us % 1'000 == 0) return fmt::format("{}ms", us / 1'000);

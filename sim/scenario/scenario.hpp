@@ -100,6 +100,11 @@ struct NetworkChange {
   std::optional<TimeRange> tail_latency;
 };
 
+// The liveness check's bound unless a scenario sets `liveness_bound`: four
+// election rounds (each a maximum election timeout and a durable vote), two
+// heartbeats and a second.
+Micros default_liveness_bound(const ClusterSpec& cluster, const DiskSpec& disk);
+
 // The network after `change`: fields it names replace the spec's, others stay.
 NetworkSpec apply_change(NetworkSpec spec, const NetworkChange& change);
 
@@ -166,8 +171,7 @@ struct Scenario {
   std::vector<Fault> faults;        // sorted by `at`, stable
   std::vector<std::string> checks;  // enabled checkers, in all_check_names() order
   // The liveness check's bound: after the last fault, a leader must serve and
-  // every live node converge within it. Unset: four election timeouts (max),
-  // two heartbeats and a second.
+  // every live node converge within it. Unset: default_liveness_bound().
   std::optional<Micros> liveness_bound;
   std::vector<Expectation> expect;
   raft::Bugs bugs;                  // from the command line, not the file

@@ -19,7 +19,7 @@ TEST_CASE("liveness_bound: too tight a bound fails the liveness check, a generou
   const auto* check = test::find_check(by_default, "liveness");
   REQUIRE(check != nullptr);
   CHECK(check->ok);
-  CHECK(check->detail.find("(bound 9.200s)") != std::string::npos);  // 4 x 2s + 2 x 100ms + 1s
+  CHECK(check->detail.find("(bound 9.240s)") != std::string::npos);  // 4 x (2s + 10ms fsync) + 2 x 100ms + 1s
 
   scenario.liveness_bound = 20'000;  // 20ms after the restart: no follower has even timed out yet
   const auto tight = sim::run_scenario(scenario);
