@@ -92,14 +92,21 @@ class Checker {
     // first. A removal must leave every value read with a write of it, or
     // the witness could shrink to "a read of a value nobody wrote", which is
     // true but says nothing about what went wrong.
-    const std::size_t unsupported = count_unsupported(current);
+    // Not merely as many: a removal may not make a supported read unsupported
+    // (dropping the write a read saw while dropping another unsupported read
+    // would keep the count and lose the point).
+    const std::vector<std::size_t> unsupported = unsupported_reads(current);
+    const auto keeps_support = [&](std::span<const std::size_t> ops) {
+      const std::vector<std::size_t> now = unsupported_reads(ops);
+      return std::includes(unsupported.begin(), unsupported.end(), now.begin(), now.end());
+    };
     std::vector<std::size_t> trial;
     for (std::size_t chunk = std::max<std::size_t>(1, current.size() / 2);; chunk /= 2) {
       for (std::size_t end = current.size(); end > 0 && budget > 0;) {
         const std::size_t begin = end >= chunk ? end - chunk : 0;
         trial.assign(current.begin(), current.begin() + static_cast<std::ptrdiff_t>(begin));
         trial.insert(trial.end(), current.begin() + static_cast<std::ptrdiff_t>(end), current.end());
-        if (!trial.empty() && count_unsupported(trial) <= unsupported && still_fails(trial))
+        if (!trial.empty() && keeps_support(trial) && still_fails(trial))
           current.swap(trial);
         end = begin;
       }
@@ -110,10 +117,10 @@ class Checker {
   }
 
  private:
-  // How many values that `ops` read (gets, and cas compares that held) no
+  // The ops (sorted) whose value read (gets, and cas compares that held) no
   // other op in `ops` could have written first: with put or cas of that
   // exact value, or by appending a part of it, called before the read returned.
-  std::size_t count_unsupported(std::span<const std::size_t> ops) const {
+  std::vector<std::size_t> unsupported_reads(std::span<const std::size_t> ops) const {
     // value -> the two earliest (call, op) writing it, so that an op never supports itself
     std::map<std::string_view, std::array<std::pair<std::int64_t, std::size_t>, 2>> writers;
     std::vector<std::size_t> appends;
@@ -161,13 +168,15 @@ class Checker {
       }
       return static_cast<bool>(reachable[value.size()]);
     };
-    std::size_t count = 0;
+    std::vector<std::size_t> unsupported;
     for (const std::size_t i : ops) {
       const Operation& op = history_[i];
-      if (op.kind == OpKind::get && op.value && !supported(i, *op.value)) ++count;
-      if (op.kind == OpKind::cas && op.outcome == Outcome::ok && op.expect && !supported(i, *op.expect)) ++count;
+      if ((op.kind == OpKind::get && op.value && !supported(i, *op.value)) ||
+          (op.kind == OpKind::cas && op.outcome == Outcome::ok && op.expect && !supported(i, *op.expect)))
+        unsupported.push_back(i);
     }
-    return count;
+    std::sort(unsupported.begin(), unsupported.end());
+    return unsupported;
   }
 
   const History& history_;
