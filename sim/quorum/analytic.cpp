@@ -51,6 +51,15 @@ std::vector<SizeRow> size_table(const std::vector<int>& sizes, double p) {
   return rows;
 }
 
+std::string downtime_per_year(double fraction) {
+  const double hours = fraction * 24 * 365.25;
+  if (hours == 0) return "none";
+  if (hours >= 24 * 2) return fmt::format("{:.0f} days", hours / 24);
+  if (hours >= 2) return fmt::format("{:.0f} hours", hours);
+  if (hours * 60 >= 2) return fmt::format("{:.0f} minutes", hours * 60);
+  return fmt::format("{:.0f} seconds", hours * 3600);
+}
+
 std::string compare_text(const SizeRow& row) {
   if (row.nodes <= 1) return "";
   const int fewer = row.nodes - 1;

@@ -36,6 +36,10 @@ struct SizeRow {
 // One row per size, in the order given.
 std::vector<SizeRow> size_table(const std::vector<int>& sizes, double p);
 
+// The fraction of a year `fraction` is, in words: "18 days", "10 hours",
+// "102 minutes", "none".
+std::string downtime_per_year(double fraction);
+
 // "2.0× as likely to be down as 1", "13.4× less likely to be down than 2",
 // "as likely to be down as 1"; empty for a single node.
 std::string compare_text(const SizeRow& row);

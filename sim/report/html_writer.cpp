@@ -10,32 +10,16 @@
 #include <fmt/format.h>
 
 #include "core/input_error.hpp"
+#include "sim/report/html.hpp"
 #include "sim/report/report.hpp"
 #include "sim/report/report_json.hpp"
 
 namespace raftsim::sim::report {
 
-// report_style.cpp, report_script.cpp
-extern const char* const kReportStyle;
+// report_script.cpp
 extern const char* const kReportScript;
 
 namespace {
-
-std::string escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char ch : text) {
-    switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += ch;
-    }
-  }
-  return out;
-}
 
 constexpr std::size_t kWitnessRows = 40;  // rows of a violation's table; all are outlined in the picture
 
@@ -47,18 +31,18 @@ void verdict_rows(std::string& out, const std::vector<Verdict>& verdicts) {
     const char* mark = !v.ok ? "FAIL" : v.judged ? "ok" : "n/a";
     out += fmt::format("<tr class=\"verdict-row {}\"><td class=\"mark\">{}</td><td class=\"name\">{}</td>"
                        "<td class=\"detail\">{}</td></tr>\n",
-                       status, mark, escape(v.name), escape(v.detail));
+                       status, mark, escape_html(v.name), escape_html(v.detail));
   }
 }
 
 void header(std::string& out, const ReportData& data) {
   out += fmt::format("<header id=\"header\">\n<h1>raftsim <span class=\"scenario-name\">{}</span> "
                      "<span id=\"result\" class=\"badge {}\">{}</span></h1>\n",
-                     escape(data.scenario), data.pass ? "pass" : "fail", data.pass ? "pass" : "fail");
-  if (!data.description.empty()) out += fmt::format("<p class=\"description\">{}</p>\n", escape(data.description));
+                     escape_html(data.scenario), data.pass ? "pass" : "fail", data.pass ? "pass" : "fail");
+  if (!data.description.empty()) out += fmt::format("<p class=\"description\">{}</p>\n", escape_html(data.description));
   out += "<table id=\"summary\" class=\"facts\">\n";
   const auto fact = [&](std::string_view name, const std::string& value) {
-    out += fmt::format("<tr><th>{}</th><td>{}</td></tr>\n", name, escape(value));
+    out += fmt::format("<tr><th>{}</th><td>{}</td></tr>\n", name, escape_html(value));
   };
   fact("scenario file", data.source_name);
   fact("seed", fmt::format("{}", data.seed));
@@ -93,14 +77,14 @@ void violations(std::string& out, const ReportData& data) {
                        "<button class=\"show-violation\" data-violation=\"{}\">show them</button></p>\n"
                        "<table class=\"witness-ops\"><tr><th>op</th><th>client</th><th>operation</th><th>call</th>"
                        "<th>return</th><th>outcome</th></tr>\n",
-                       i, escape(v.check), v.ops.size(), i);
+                       i, escape_html(v.check), v.ops.size(), i);
     std::size_t rows = 0;
     for (const auto& op : data.ops) {
       if (std::find(v.ops.begin(), v.ops.end(), op.id) == v.ops.end()) continue;
       if (++rows > kWitnessRows) continue;
       out += fmt::format("<tr class=\"witness-op\" data-op=\"{}\"><td>#{}</td><td>c{}</td><td>{}</td><td>{}</td>"
                          "<td>{}</td><td class=\"outcome-{}\">{}</td></tr>\n",
-                         op.id, op.id, op.client, escape(op.label), seconds(op.call_us),
+                         op.id, op.id, op.client, escape_html(op.label), seconds(op.call_us),
                          op.returned ? seconds(op.end_us) : "-", history::to_string(op.outcome),
                          history::to_string(op.outcome));
     }
@@ -108,7 +92,7 @@ void violations(std::string& out, const ReportData& data) {
       out += fmt::format("<tr class=\"witness-more\"><td colspan=\"6\">... and {} more</td></tr>\n", rows - kWitnessRows);
     out += fmt::format("</table>\n<details><summary>the checker's explanation</summary>"
                        "<pre class=\"explanation\">{}</pre></details></div>\n",
-                       escape(v.explanation));
+                       escape_html(v.explanation));
   }
   out += "</section>\n";
 }
@@ -162,12 +146,58 @@ void faults(std::string& out, const ReportData& data) {
   for (std::size_t i = 0; i < data.faults.size(); ++i) {
     const FaultMark& f = data.faults[i];
     out += fmt::format("<tr class=\"fault-row\" data-fault=\"{}\"><td>{}</td><td class=\"fault-kind {}\">{}</td><td>{}</td></tr>\n",
-                       i, seconds(f.time_us), escape(f.kind), escape(f.kind), escape(f.text));
+                       i, seconds(f.time_us), escape_html(f.kind), escape_html(f.kind), escape_html(f.text));
   }
   out += "</table></section>\n";
 }
 
 }  // namespace
+
+std::string escape_html(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char ch : text) {
+    switch (ch) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += ch;
+    }
+  }
+  return out;
+}
+
+void write_file_atomically(const std::string& path, std::string_view text, std::string_view option) {
+  const std::string temporary = path + ".tmp";
+  {
+    std::ofstream out(temporary, std::ios::binary);
+    if (!out) throw InputError(fmt::format("{} {}: cannot write", option, path));
+    out << text;
+    out.close();
+    if (!out) {
+      std::error_code ignored;
+      std::filesystem::remove(temporary, ignored);
+      throw InputError(fmt::format("{} {}: cannot write", option, path));
+    }
+  }
+  std::error_code error;
+  std::filesystem::rename(temporary, path, error);
+  if (error) {
+    std::filesystem::remove(temporary, error);
+    throw InputError(fmt::format("{} {}: cannot write", option, path));
+  }
+}
+
+void check_output_directory(const std::string& path, std::string_view option) {
+  const std::filesystem::path parent = std::filesystem::path(path).parent_path();
+  std::error_code error;
+  if (path.empty() || std::filesystem::is_directory(path, error))
+    throw InputError(fmt::format("{} {}: expected a file name", option, path));
+  if (!parent.empty() && !std::filesystem::is_directory(parent, error))
+    throw InputError(fmt::format("{} {}: no such directory {}", option, path, parent.string()));
+}
 
 std::string render_html(const ReportData& data) {
   std::string out;
@@ -175,14 +205,14 @@ std::string render_html(const ReportData& data) {
   out += fmt::format("<!DOCTYPE html>\n<html lang=\"en\" data-render=\"pending\">\n<head>\n<meta charset=\"utf-8\">\n"
                      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                      "<title>raftsim report: {} (seed {})</title>\n<style>\n{}</style>\n</head>\n<body>\n",
-                     escape(data.scenario), data.seed, kReportStyle);
+                     escape_html(data.scenario), data.seed, kReportStyle);
   out += "<div id=\"render-error\" hidden></div>\n";
   header(out, data);
   violations(out, data);
   picture(out, data);
   faults(out, data);
   out += fmt::format("<section id=\"scenario-text\"><h2>Scenario <span class=\"file\">{}</span></h2>\n<pre>{}</pre></section>\n",
-                     escape(data.source_name), escape(data.source_text));
+                     escape_html(data.source_name), escape_html(data.source_text));
   out += "<footer>Written by raftsim. Same scenario, seed and binary: the same run, event for event.</footer>\n";
   out += "<script type=\"application/json\" id=\"raftsim-data\">";
   out += report_json(data);
@@ -200,20 +230,7 @@ RunOptions with_recording(RunOptions options) {
 
 void write_report(const std::string& path, const scenario::Scenario& scenario, const RunResult& result,
                   const history::History& history) {
-  const std::string html = render_html(build_report_data(scenario, result, history));
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::binary);
-    if (!out) throw InputError(fmt::format("--report {}: cannot write", path));
-    out << html;
-    if (!out) throw InputError(fmt::format("--report {}: cannot write", path));
-  }
-  std::error_code error;
-  std::filesystem::rename(temporary, path, error);
-  if (error) {
-    std::filesystem::remove(temporary, error);
-    throw InputError(fmt::format("--report {}: cannot write", path));
-  }
+  write_file_atomically(path, render_html(build_report_data(scenario, result, history)), "--report");
 }
 
 }  // namespace raftsim::sim::report

@@ -7,6 +7,9 @@
 //   report_json   that data as the JSON the page's script reads
 //   html_writer   the page: header, verdicts, violation, faults, scenario text
 //   report_style / report_script   the inline CSS and JavaScript
+//   html.hpp      what every page shares: escaping, the base style, atomic writes
+//
+// quorum_report.hpp: the other page, `raftsim quorum --report` (a chart).
 #include <string>
 
 #include "sim/history/history.hpp"

@@ -1,7 +1,8 @@
-// The report page's inline CSS.
+// The report pages' inline CSS (the run report's; the quorum report adds its own).
+#include "sim/report/html.hpp"
+
 namespace raftsim::sim::report {
 
-extern const char* const kReportStyle;
 const char* const kReportStyle = R"CSS(
 :root {
   --follower: #e9eef4; --pre-candidate: #fbe9a6; --candidate: #f4a259; --leader: #5b95d6;

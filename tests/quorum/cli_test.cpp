@@ -2,7 +2,11 @@
 #include <sys/wait.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -18,6 +22,13 @@ Run raftsim_cli(const std::string& arguments, bool with_stderr = false) {
 }
 
 bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
 
 }  // namespace
 
@@ -109,4 +120,63 @@ TEST_CASE("quorum --help shows an example", "[quorum][cli]") {
   CHECK(contains(run.out, "Examples:"));
   CHECK(contains(run.out, "raftsim quorum --simulate"));
   CHECK(contains(run.out, "95% intervals"));
+}
+
+TEST_CASE("quorum --report writes a self-contained chart and still prints the table", "[quorum][cli][report]") {
+  const std::string path = "quorum_cli_test.html";
+  std::filesystem::remove(path);
+  const auto run = raftsim("quorum --p 0.01,0.05 --max 5 --report " + path);
+  CHECK(run.exit_code == 0);
+  CHECK(contains(run.out, "P(no majority)"));
+  REQUIRE(std::filesystem::exists(path));
+  CHECK_FALSE(std::filesystem::exists(path + ".tmp"));
+  const std::string html = read_text(path);
+  CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
+  CHECK(contains(html, "<svg id=\"quorum-chart\""));
+  CHECK(contains(html, "data-points=\"10\""));  // 5 sizes, 2 p values
+  CHECK(contains(html, "<th>command</th><td>raftsim quorum --max 5 --p 0.01,0.05 --report " + path + "</td>"));
+  CHECK_FALSE(contains(html, "<g class=\"error-bar"));
+  // Nothing fetched: no http(s) but the SVG namespace, no external resources.
+  CHECK_FALSE(contains(html, "https:"));
+  for (std::size_t at = html.find("http:"); at != std::string::npos; at = html.find("http:", at + 1))
+    CHECK(html.compare(at, 26, "http://www.w3.org/2000/svg") == 0);
+  CHECK_FALSE(contains(html, "<link"));
+  CHECK_FALSE(contains(html, " src="));
+  // --json is unchanged by --report.
+  CHECK(raftsim("quorum --json --max 5 --report " + path).out == raftsim("quorum --json --max 5").out);
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("quorum --simulate --report draws the simulated fractions with error bars", "[quorum][cli][report][simulate]") {
+  const std::string path = "quorum_cli_simulate_test.html";
+  std::filesystem::remove(path);
+  const auto run = raftsim("quorum --simulate --nodes 3,4 --p 0.2 --mttr 1s --duration 20s --runs 2 --jobs 1 --report " + path);
+  CHECK(run.exit_code == 0);
+  REQUIRE(std::filesystem::exists(path));
+  const std::string html = read_text(path);
+  CHECK(contains(html, "data-points=\"6\""));  // 2 sizes x (formula, no majority, writes unavailable)
+  CHECK(contains(html, "<g class=\"error-bar no-majority\" data-nodes=\"3\""));
+  CHECK(contains(html, "<g class=\"error-bar write-unavailable\" data-nodes=\"4\""));
+  CHECK(contains(html, "<th>simulation</th><td>20s of simulated time per size in 2 runs, seed 1, mean down 1s</td>"));
+  CHECK(contains(html, "--simulate --duration 20s"));
+  std::filesystem::remove(path);
+}
+
+TEST_CASE("quorum --report into a missing directory: exit 2 at once, nothing written", "[quorum][cli][report]") {
+  const std::string directory = "quorum_cli_no_such_directory";
+  std::filesystem::remove_all(directory);
+  const auto start = std::chrono::steady_clock::now();
+  for (const std::string& arguments : {"quorum --report " + directory + "/q.html",
+                                      // Checked before simulating: no hour of simulation lost to a typo.
+                                      "quorum --simulate --duration 24h --report " + directory + "/q.html"}) {
+    const auto run = raftsim(arguments, true);
+    INFO(arguments << "\n" << run.out);
+    CHECK(run.exit_code == 2);
+    CHECK(contains(run.out, "--report " + directory + "/q.html: no such directory"));
+  }
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(20));
+  CHECK_FALSE(std::filesystem::exists(directory));
+  const auto run = raftsim("quorum --report .", true);
+  CHECK(run.exit_code == 2);
+  CHECK(contains(run.out, "--report .: expected a file name"));
 }

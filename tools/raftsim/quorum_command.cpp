@@ -1,5 +1,5 @@
 // `raftsim quorum`: quorum math by cluster size (CONTRACT §1, §8; issue 8).
-// The numbers come from sim/quorum/; this file parses, checks and prints.
+// The numbers come from sim/quorum/, the --report page from sim/report/; this file parses, checks and prints.
 #include <unistd.h>
 
 #include <chrono>
@@ -12,6 +12,8 @@
 #include "sim/quorum/analytic.hpp"
 #include "sim/quorum/partitions.hpp"
 #include "sim/quorum/simulate.hpp"
+#include "sim/report/html.hpp"
+#include "sim/report/quorum_report.hpp"
 #include "sim/scenario/yaml_reader.hpp"
 #include "tools/raftsim/commands.hpp"
 
@@ -30,7 +32,32 @@ struct QuorumOptions {
   int runs = 10;
   std::string mttr = "10s";
   int jobs = 0;
+  std::string report;
+  std::string command_line;  // as parsed, for the report's header
 };
+
+// The command line as CLI11 parsed it (each given option with its values),
+// for the report's header: it reproduces the report.
+std::string parsed_command_line(const CLI::App& command) {
+  const auto quoted = [](const std::string& word) {
+    if (!word.empty() && word.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+                                                "-_.,/:=+@%") == std::string::npos)
+      return word;
+    std::string out = "'";
+    for (char ch : word) out += ch == '\'' ? std::string("'\\''") : std::string(1, ch);
+    return out + "'";
+  };
+  std::string out = "raftsim quorum";
+  for (const CLI::Option* option : command.get_options()) {
+    if (option->count() == 0) continue;
+    out += " " + option->get_name();
+    if (option->get_expected_max() == 0) continue;  // a flag
+    std::string values;
+    for (const auto& value : option->results()) values += (values.empty() ? "" : ",") + value;
+    out += " " + quoted(values);
+  }
+  return out;
+}
 
 // Splits "a,b" items (CLI11 already split on commas; a repeated option adds items).
 std::vector<double> parse_probabilities(const std::vector<std::string>& items) {
@@ -85,15 +112,6 @@ quorum::Micros parse_positive_duration(const std::string& option, const std::str
 std::string number(double value) { return fmt::format("{:.4g}", value); }
 std::string json_number(double value) { return fmt::format("{:.10g}", value); }
 
-std::string downtime_per_year(double fraction) {
-  const double hours = fraction * 24 * 365.25;
-  if (hours == 0) return "none";
-  if (hours >= 24 * 2) return fmt::format("{:.0f} days", hours / 24);
-  if (hours >= 2) return fmt::format("{:.0f} hours", hours);
-  if (hours * 60 >= 2) return fmt::format("{:.0f} minutes", hours * 60);
-  return fmt::format("{:.0f} seconds", hours * 3600);
-}
-
 std::string duration_text(quorum::Micros us) {
   if (us % 3'600'000'000 == 0) return fmt::format("{}h", us / 3'600'000'000);
   if (us % 60'000'000 == 0) return fmt::format("{}m", us / 60'000'000);
@@ -107,7 +125,7 @@ void print_sizes(const std::vector<quorum::SizeRow>& rows, double p) {
   fmt::print("nodes  majority  tolerates  P(no majority)  downtime a year  compared with one node fewer\n");
   for (const auto& row : rows) {
     std::string line = fmt::format("{:>5}  {:>8}  {:>9}  {:>14}  {:>15}  {}", row.nodes, row.majority, row.tolerated,
-                                   number(row.p_unavailable), downtime_per_year(row.p_unavailable),
+                                   number(row.p_unavailable), quorum::downtime_per_year(row.p_unavailable),
                                    quorum::compare_text(row));
     while (line.back() == ' ') line.pop_back();
     fmt::print("{}\n", line);
@@ -211,6 +229,12 @@ int quorum_command(const QuorumOptions& o) {
     s.jobs = o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   }
   const auto partitions = quorum::partition_table(sizes);
+  // Before any simulation, so that a typo in the path costs nothing.
+  if (!o.report.empty()) sim::report::check_output_directory(o.report, "--report");
+  sim::report::QuorumReport report;
+  report.partitions = partitions;
+  report.command_line = o.command_line;
+  if (o.simulate) report.simulation = s;
 
   // Wall-clock time is read only for the progress line and the report; it never reaches a simulation.
   const auto start = std::chrono::steady_clock::now();
@@ -241,6 +265,7 @@ int quorum_command(const QuorumOptions& o) {
           fmt::print(stderr, "check failed: {}\n", failure);
         }
     }
+    if (!o.report.empty()) report.series.push_back({p, rows, simulated});
     if (o.json) {
       json += (json.empty() ? "" : ",") + json_table(p, rows, partitions, o.simulate ? &simulated : nullptr, s);
       continue;
@@ -250,6 +275,7 @@ int quorum_command(const QuorumOptions& o) {
     if (i + 1 == probabilities.size()) print_partitions(partitions);
     if (o.simulate) print_simulated(rows, simulated, s, seconds);
   }
+  if (!o.report.empty()) sim::report::write_quorum_report(o.report, report);
   // One p: the object of CONTRACT §8. Several: an array of such objects, one per p, in the order given.
   if (o.json) fmt::print("{}\n", probabilities.size() == 1 ? json : "[" + json + "]");
   return checks_held ? 0 : 1;
@@ -267,6 +293,7 @@ Action add_quorum_command(CLI::App& app) {
       "  raftsim quorum --p 0.01,0.05,0.1 --max 9\n"
       "  raftsim quorum --json                   # {\"p\": 0.05, \"sizes\": [{\"nodes\": 3, ...}], ...}\n"
       "  raftsim quorum --simulate --nodes 3,4 --duration 2h --seed 7\n"
+      "  raftsim quorum --p 0.01,0.05 --report quorum.html   # the table as a chart\n"
       "\n"
       "P(no majority) is exact: the sum over k > tolerated of C(n,k) p^k (1-p)^(n-k).\n"
       "With several p values, --json prints an array of objects, one per p.\n"
@@ -293,7 +320,12 @@ Action add_quorum_command(CLI::App& app) {
   command->add_option("--mttr", o->mttr, "Mean time a crashed node stays down (default 10s)")->needs(simulate);
   command->add_option("--seed", o->seed, "Seed of the simulation (default 1)")->needs(simulate);
   command->add_option("--jobs", o->jobs, "Worker threads for --simulate (default: the number of cores)")->needs(simulate);
-  return [o] { return quorum_command(*o); };
+  command->add_option("--report", o->report,
+                      "Write the table as a chart, with the partitions, to this self-contained HTML file");
+  return [o, command] {
+    o->command_line = parsed_command_line(*command);
+    return quorum_command(*o);
+  };
 }
 
 }  // namespace raftsim::cli
