@@ -125,7 +125,7 @@ TEST_CASE("quorum --help shows an example", "[quorum][cli]") {
 TEST_CASE("quorum --report writes a self-contained chart and still prints the table", "[quorum][cli][report]") {
   const std::string path = "quorum_cli_test.html";
   std::filesystem::remove(path);
-  const auto run = raftsim("quorum --p 0.01,0.05 --max 5 --report " + path);
+  const auto run = raftsim_cli("quorum --p 0.01,0.05 --max 5 --report " + path);
   CHECK(run.exit_code == 0);
   CHECK(contains(run.out, "P(no majority)"));
   REQUIRE(std::filesystem::exists(path));
@@ -143,14 +143,14 @@ TEST_CASE("quorum --report writes a self-contained chart and still prints the ta
   CHECK_FALSE(contains(html, "<link"));
   CHECK_FALSE(contains(html, " src="));
   // --json is unchanged by --report.
-  CHECK(raftsim("quorum --json --max 5 --report " + path).out == raftsim("quorum --json --max 5").out);
+  CHECK(raftsim_cli("quorum --json --max 5 --report " + path).out == raftsim_cli("quorum --json --max 5").out);
   std::filesystem::remove(path);
 }
 
 TEST_CASE("quorum --simulate --report draws the simulated fractions with error bars", "[quorum][cli][report][simulate]") {
   const std::string path = "quorum_cli_simulate_test.html";
   std::filesystem::remove(path);
-  const auto run = raftsim("quorum --simulate --nodes 3,4 --p 0.2 --mttr 1s --duration 20s --runs 2 --jobs 1 --report " + path);
+  const auto run = raftsim_cli("quorum --simulate --nodes 3,4 --p 0.2 --mttr 1s --duration 20s --runs 2 --jobs 1 --report " + path);
   CHECK(run.exit_code == 0);
   REQUIRE(std::filesystem::exists(path));
   const std::string html = read_text(path);
@@ -169,14 +169,14 @@ TEST_CASE("quorum --report into a missing directory: exit 2 at once, nothing wri
   for (const std::string& arguments : {"quorum --report " + directory + "/q.html",
                                       // Checked before simulating: no hour of simulation lost to a typo.
                                       "quorum --simulate --duration 24h --report " + directory + "/q.html"}) {
-    const auto run = raftsim(arguments, true);
+    const auto run = raftsim_cli(arguments, true);
     INFO(arguments << "\n" << run.out);
     CHECK(run.exit_code == 2);
     CHECK(contains(run.out, "--report " + directory + "/q.html: no such directory"));
   }
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(20));
   CHECK_FALSE(std::filesystem::exists(directory));
-  const auto run = raftsim("quorum --report .", true);
+  const auto run = raftsim_cli("quorum --report .", true);
   CHECK(run.exit_code == 2);
   CHECK(contains(run.out, "--report .: expected a file name"));
 }
