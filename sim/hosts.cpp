@@ -110,7 +110,7 @@ void Simulation::notice_changes(Host& host) {
       timeline(fmt::format("n{} elected leader of term {}", host.id, node.term()));
       const auto votes = node.granted_votes();
       explain(fmt::format("n{} wins term {} with votes from {} ({} of {} voters; it needed {})", host.id, node.term(),
-                          describe(votes), votes.size(), node.membership().voters.size(), node.quorum()));
+                          describe(votes), votes.size(), node.election_membership().voters.size(), node.quorum_of(node.election_membership())));
       host.seen_established = false;
     } else if (host.seen_role == raft::Role::leader && node.role() != raft::Role::leader) {
       timeline(fmt::format("n{} steps down (term {})", host.id, node.term()));

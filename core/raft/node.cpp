@@ -46,8 +46,10 @@ Node::Node(Config config, RestoreState restored, RandomSource& random)
   become_follower(current_term_, kNoNode);
 }
 
-std::size_t Node::quorum() const {
-  const std::size_t voters = members_.voters.size();
+std::size_t Node::quorum() const { return quorum_of(members_); }
+
+std::size_t Node::quorum_of(const Membership& membership) const {
+  const std::size_t voters = membership.voters.size();
   // The planted bug takes N/2 as a majority: 2 of 4, 2 of 5.
   if (config_.bugs.quorum_off_by_one) return std::max<std::size_t>(1, voters / 2);
   return voters / 2 + 1;

@@ -72,9 +72,10 @@ class Node {
   const Config& config() const { return config_; }
   const Membership& membership() const { return members_; }
   // Voters that granted this node's last election (for explanations).
+  const Membership& election_membership() const { return election_members_; }
   std::vector<NodeId> granted_votes() const {
     std::vector<NodeId> granted;
-    for (NodeId voter : members_.voters)
+    for (NodeId voter : election_members_.voters)
       if (votes_[voter] > 0) granted.push_back(voter);
     return granted;
   }
@@ -82,6 +83,7 @@ class Node {
   // The membership in force at `index` (for a snapshot taken there).
   Membership membership_at(LogIndex index) const;
   std::size_t quorum() const;
+  std::size_t quorum_of(const Membership& membership) const;
 
   // Checks the node's own invariants (LogCabin's checkBasic); RAFTSIM_ASSERT on failure.
   void check_invariants() const;
@@ -150,6 +152,12 @@ class Node {
   RaftLog log_;
   Snapshot snapshot_;  // the latest snapshot: what a lagging follower is sent
   Membership members_;            // in force: from the latest config entry in the log
+  // The voters of the election in progress: members_, or, for a node whose own
+  // removal is appended but not committed (may_campaign), the committed
+  // configuration it is still a voter of. Any majority of it meets any
+  // majority of members_ (one server changes at a time), so two leaders of
+  // one term stay impossible.
+  Membership election_members_;
   LogIndex config_index_ = 0;     // index of that entry (0: from the snapshot or bootstrap)
   std::optional<Snapshot> pending_snapshot_;  // received, not yet handed to the host
 

@@ -122,13 +122,15 @@ void Node::campaign(bool pre, std::uint64_t context) {
   } else {
     become_candidate();
   }
+  election_members_ = members_.is_voter(config_.id) ? members_ : membership_at(commit_);
+  RAFTSIM_ASSERT(election_members_.is_voter(config_.id), "n{} campaigns without being a voter", config_.id);
   votes_[config_.id] = 1;
-  if (1 >= quorum()) {
+  if (1 >= quorum_of(election_members_)) {
     if (pre) become_candidate();
     become_leader();
     return;
   }
-  for (NodeId voter : members_.voters) {
+  for (NodeId voter : election_members_.voters) {
     if (voter == config_.id) continue;
     // A real vote request depends on our new term and self-vote being durable.
     Message& request = pre ? new_message(MessageType::prevote_request, voter)
@@ -181,20 +183,21 @@ void Node::handle_vote_request(const Message& message) {
 void Node::handle_vote_response(const Message& message) {
   const bool pre = message.type == MessageType::prevote_response;
   if (pre ? role_ != Role::pre_candidate : role_ != Role::candidate) return;
-  if (message.from >= votes_.size() || !is_voter(message.from)) return;
+  if (message.from >= votes_.size() || !election_members_.is_voter(message.from)) return;
   votes_[message.from] = message.reject ? -1 : 1;
   std::size_t granted = 0, rejected = 0;
-  for (NodeId voter : members_.voters) {
+  for (NodeId voter : election_members_.voters) {
     if (votes_[voter] > 0) ++granted;
     if (votes_[voter] < 0) ++rejected;
   }
-  if (granted >= quorum()) {
+  const std::size_t quorum = quorum_of(election_members_);
+  if (granted >= quorum) {
     if (pre) {
       campaign(false);  // a real election now
     } else {
       become_leader();
     }
-  } else if (rejected >= quorum() || rejected + quorum() > members_.voters.size()) {
+  } else if (rejected >= quorum || rejected + quorum > election_members_.voters.size()) {
     become_follower(current_term_, kNoNode);
   }
 }
