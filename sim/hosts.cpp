@@ -197,7 +197,7 @@ void Simulation::drive(Host& host) {
     const bool durable_work = ready.snapshot.has_value() || ready.hard_state.has_value() || !ready.entries.empty();
     if (!durable_work && host.disk.idle()) {
       // Nothing waits for the disk: the messages may leave now.
-      for (auto& message : ready.messages_after_persist) network_.send(std::move(message), scheduler_);
+      for (auto& message : ready.messages_after_persist) send(host, std::move(message));
     } else if (durable_work || !ready.messages_after_persist.empty()) {
       WriteBatch batch;
       batch.snapshot = ready.snapshot;
@@ -206,7 +206,7 @@ void Simulation::drive(Host& host) {
       batch.messages_after_persist = std::move(ready.messages_after_persist);
       if (host.disk.write(std::move(batch))) start_fsync(host);
     }
-    for (auto& message : ready.messages) network_.send(std::move(message), scheduler_);
+    for (auto& message : ready.messages) send(host, std::move(message));
     apply_committed(host);
     for (const raft::ReadState& read : ready.read_states) host.reads_waiting_apply.emplace_back(read.index, read.request_id);
     for (std::uint64_t id : ready.dropped_reads) {
@@ -223,6 +223,16 @@ void Simulation::drive(Host& host) {
   notice_changes(host);
   node.check_invariants();
   if (host.removal_pending) remove_host(host);
+}
+
+void Simulation::send(Host& host, raft::Message&& message) {
+  // A node's message to itself (a lone voter's own vote, once durable) never
+  // touches the network: the node steps it now; drive() takes what follows.
+  if (message.to == host.id) {
+    host.node->step(message);
+    return;
+  }
+  network_.send(std::move(message), scheduler_);
 }
 
 void Simulation::maybe_snapshot(Host& host) {
@@ -255,7 +265,7 @@ void Simulation::on_synced(Host& host, std::uint64_t incarnation) {
   const bool more = host.disk.complete_sync(durable);
   if (more) start_fsync(host);
   for (auto& batch : durable) {
-    for (auto& message : batch.messages_after_persist) network_.send(std::move(message), scheduler_);
+    for (auto& message : batch.messages_after_persist) send(host, std::move(message));
     if (!batch.entries.empty()) host.node->persisted(batch.entries.back().index, batch.entries.back().term);
   }
   drive(host);

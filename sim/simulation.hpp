@@ -139,6 +139,7 @@ class Simulation {
   void start_fsync(Host& host);
   void apply_committed(Host& host);
   void maybe_snapshot(Host& host);
+  void send(Host& host, raft::Message&& message);
   void serve_reads(Host& host);
   void notice_changes(Host& host);
   void observe_host_state(const Host& host);  // records up/down/paused when RunOptions::observe

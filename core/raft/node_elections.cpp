@@ -126,8 +126,17 @@ void Node::campaign(bool pre, std::uint64_t context) {
   RAFTSIM_ASSERT(election_members_.is_voter(config_.id), "n{} campaigns without being a voter", config_.id);
   votes_[config_.id] = 1;
   if (1 >= quorum_of(election_members_)) {
-    if (pre) become_candidate();
-    become_leader();
+    if (pre) {
+      campaign(false, context);  // a lone voter's pre-vote is its own
+      return;
+    }
+    // A lone voter is elected by its own vote, which, like any vote, counts
+    // only once it is durable: it leads only after its new term is on disk.
+    // (Leading at once, a crash could lose the term and the node lead the
+    // same term again with other entries, which a learner may already hold.)
+    votes_[config_.id] = 0;
+    Message& vote = new_message_after_persist(MessageType::vote_response, config_.id);
+    vote.term = current_term_;
     return;
   }
   for (NodeId voter : election_members_.voters) {

@@ -249,7 +249,10 @@ TEST_CASE("§6.4 lease reads without CheckQuorum fall back to a heartbeat round"
 TEST_CASE("§6.4 ReadIndex a single-node cluster answers once its own entry is committed", "[core][raft][read]") {
   Cluster cluster(1);
   cluster.tick_until_campaign(1);
-  REQUIRE(cluster.node(1).role() == Role::leader);  // its own vote is a majority
+  REQUIRE(cluster.node(1).role() == Role::candidate);  // its own vote counts once it is durable
+  cluster.process(1);                                 // term and vote on disk; the vote goes to itself
+  REQUIRE(cluster.deliver(is(MessageType::vote_response, 1, 1)));
+  REQUIRE(cluster.node(1).role() == Role::leader);    // its own vote is a majority
   cluster.node(1).read_index(15);
   const Ready ready = cluster.take(1);
   CHECK(ready.read_states.empty());  // its no-op is not durable yet, so not committed
