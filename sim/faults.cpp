@@ -67,6 +67,10 @@ std::vector<raft::NodeId> Simulation::resolve(const scenario::NodeSelector& sele
     case Kind::follower: return pick_one(followers);
     case Kind::any: return pick_one(up);
     case Kind::crashed: return down;
+    case Kind::subject:
+      // The node whose event fired this fault, while it is still a member.
+      if (fault_subject_ == raft::kNoNode || !hosts_[fault_subject_].member) return {};
+      return {fault_subject_};
     case Kind::majority:
     case Kind::minority: {
       shuffle(all, fault_random_);
@@ -203,9 +207,12 @@ void Simulation::apply_fault(const scenario::Fault& fault) {
       for (raft::NodeId id : nodes) {
         if (!hosts_[id].up) continue;
         crash_host(hosts_[id], fault.lose_unsynced);
+        if (fault.down_for > 0)
+          scheduler_.schedule_after(fault.down_for, EventKind::node_restart, id, 0, hosts_[id].crashes);
       }
-      timeline(fmt::format("crash {} -> {}{}", describe_selectors(fault.nodes), describe(nodes),
-                           fault.lose_unsynced ? " (unsynced writes lost)" : " (unsynced writes kept)"));
+      timeline(fmt::format("crash {} -> {}{}{}", describe_selectors(fault.nodes), describe(nodes),
+                           fault.lose_unsynced ? " (unsynced writes lost)" : " (unsynced writes kept)",
+                           fault.down_for > 0 ? fmt::format(", restarting after {}us", fault.down_for) : ""));
       explain(fault.lose_unsynced
                   ? "a crash loses what was written but not yet fsynced; Raft only counts durable copies"
                   : "the crashed node's pending writes still reach its disk");

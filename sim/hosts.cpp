@@ -50,6 +50,7 @@ void Simulation::start_host(Host& host) {
 
 void Simulation::crash_host(Host& host, bool lose_unsynced) {
   host.up = false;
+  ++host.crashes;
   host.paused = false;
   observe_host_state(host);
   host.disk.crash(lose_unsynced);
@@ -108,10 +109,13 @@ void Simulation::notice_changes(Host& host) {
       leaders_.push_back({node.term(), fmt::format("n{}", host.id), now});
       ++metrics_.elections;
       timeline(fmt::format("n{} elected leader of term {}", host.id, node.term()));
+      fire_triggers(scenario::Trigger::elected, host.id);
       const auto votes = node.granted_votes();
       explain(fmt::format("n{} wins term {} with votes from {} ({} of {} voters; it needed {})", host.id, node.term(),
                           describe(votes), votes.size(), node.election_membership().voters.size(), node.quorum_of(node.election_membership())));
       host.seen_established = false;
+    } else if (node.role() == raft::Role::candidate) {
+      fire_triggers(scenario::Trigger::campaign, host.id);
     } else if (host.seen_role == raft::Role::leader && node.role() != raft::Role::leader) {
       timeline(fmt::format("n{} steps down (term {})", host.id, node.term()));
       explain(node.term() > host.seen_term
@@ -232,6 +236,8 @@ void Simulation::send(Host& host, raft::Message&& message) {
     host.node->step(message);
     return;
   }
+  if (message.type == raft::MessageType::vote_response && !message.reject && !armed_faults_.empty())
+    fire_triggers(scenario::Trigger::vote, host.id);
   network_.send(std::move(message), scheduler_);
 }
 

@@ -19,13 +19,14 @@ enum class EventKind : std::uint8_t {
   client_arrive,    // a = client, b = node, payload = op sequence number
   client_response,  // a = response slot
   client_timeout,   // a = client, payload = op sequence number
-  fault,            // a = fault index in the scenario
+  fault,            // a = fault index in the scenario; b = the subject of a triggered fault that fired (0: arm it)
   node_resume,      // a = node (end of a pause)
   observe,          // a = observation index (expectations evaluated at a time)
   watcher_arrive,   // a = watcher, payload = its attempt's generation (a list or watch request reaches a node)
   watcher_receive,  // a = watch response slot
   watcher_check,    // a = watcher (is its node still up, and does it know a leader?)
   compactor_tick,   // the periodic compaction
+  node_restart,     // a = node, payload = its crash count then (the end of `crash ... for`)
 };
 
 const char* event_kind_name(EventKind kind);

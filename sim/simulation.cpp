@@ -32,6 +32,7 @@ const char* event_kind_name(EventKind kind) {
     case EventKind::watcher_receive: return "watch_response";
     case EventKind::watcher_check: return "watch_check";
     case EventKind::compactor_tick: return "compact";
+    case EventKind::node_restart: return "restart";
   }
   return "?";
 }
@@ -162,6 +163,11 @@ void Simulation::handle(const Event& event) {
     case EventKind::client_timeout: client_timeout(clients_[event.a], event.payload); break;
     case EventKind::fault: {
       const scenario::Fault& fault = scenario_.faults[event.a];
+      if (fault.trigger != scenario::Trigger::none && event.b == 0) {
+        arm_fault(event.a);
+        break;
+      }
+      fault_subject_ = static_cast<raft::NodeId>(event.b);
       std::string outcome;
       const std::size_t timeline_before = timeline_.size();
       if (fault.kind == scenario::Fault::Kind::add_node || fault.kind == scenario::Fault::Kind::promote ||
@@ -170,7 +176,7 @@ void Simulation::handle(const Event& event) {
           // No leader yet, a change still pending, or a learner still catching
           // up: try again shortly, as an operator's etcdctl would.
           if (++fault_retries_[event.a] < 200) {
-            scheduler_.schedule_after(100'000, EventKind::fault, event.a);
+            scheduler_.schedule_after(100'000, EventKind::fault, event.a, event.b);
           } else {
             timeline(fmt::format("{}: gave up after 20s: {}", fault.text, outcome));
           }
@@ -179,8 +185,10 @@ void Simulation::handle(const Event& event) {
         apply_fault(fault);
       }
       if (options_.observe) record_fault(event.a, timeline_before);
+      fault_subject_ = raft::kNoNode;
       break;
     }
+    case EventKind::node_restart: end_crash(hosts_[event.a], event.payload); break;
     case EventKind::node_resume: {
       Host& host = hosts_[event.a];
       if (host.paused && host.paused_until == event.time) {

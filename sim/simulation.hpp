@@ -63,6 +63,7 @@ struct Host {
   std::vector<std::pair<raft::LogIndex, std::uint64_t>> reads_waiting_apply;  // (read index, request id)
   std::vector<ServedWatch> watches;  // lost with the process on a crash
   std::uint64_t tick_generation = 0;  // a tick event of another generation is stale
+  std::uint64_t crashes = 0;          // a restart due after one crash does not undo a later one
   std::int64_t drift_ppm = 0;         // the local clock runs (1 + drift) times as fast
   // What the host last saw of its node, to notice changes.
   raft::Role seen_role = raft::Role::follower;
@@ -182,6 +183,11 @@ class Simulation {
   std::vector<raft::NodeId> resolve(const scenario::NodeList& list);
   std::string describe(const std::vector<raft::NodeId>& nodes) const;
 
+  // triggers.cpp: faults that fire on a Raft event (`on:`)
+  void arm_fault(std::uint32_t fault);
+  void fire_triggers(scenario::Trigger trigger, raft::NodeId subject);
+  void end_crash(Host& host, std::uint64_t crashes);
+
   // recording.cpp: what the HTML report draws (when RunOptions::observe)
   void record_fault(std::uint32_t fault, std::size_t timeline_before);
 
@@ -251,6 +257,14 @@ class Simulation {
   };
   std::vector<ExpectationState> expectation_states_;
   Micros last_fault_us_ = 0;
+  // Triggered faults waiting for their event, in the order they were armed.
+  struct ArmedFault {
+    std::uint32_t fault;
+    Micros until;  // lapses after this; INT64_MAX: waits to the end
+    int remaining;  // matching events still to come before it fires (`nth`)
+  };
+  std::vector<ArmedFault> armed_faults_;
+  raft::NodeId fault_subject_ = raft::kNoNode;  // while a triggered fault applies: its event's node
   std::vector<int> fault_retries_;
   raft::LogIndex newest_config_applied_ = 0;  // index of the newest configuration applied anywhere
   // The newest committed membership. Convergence and liveness judge its

@@ -69,7 +69,24 @@ std::string network_fields(const NetworkChange& c) {
   return "{" + out + "}";
 }
 
+std::string fault_action(const Fault& f);
+
+// The fault as a flow map: its action, then what times it.
 std::string fault(const Fault& f) {
+  std::string out = fault_action(f);
+  std::string extra;
+  if (f.kind == Fault::Kind::crash && f.down_for > 0) extra += ", for: " + duration(f.down_for);
+  if (f.trigger != Trigger::none) {
+    extra += fmt::format(", on: {}", trigger_name(f.trigger));
+    if (f.within > 0) extra += ", within: " + duration(f.within);
+    if (f.delay > 0) extra += ", delay: " + duration(f.delay);
+    if (f.nth > 1) extra += fmt::format(", nth: {}", f.nth);
+  }
+  out.insert(out.size() - 1, extra);  // before the closing brace
+  return out;
+}
+
+std::string fault_action(const Fault& f) {
   using Kind = Fault::Kind;
   const std::string at = "at: " + duration(f.at);
   switch (f.kind) {
@@ -116,6 +133,8 @@ std::string expectation(const Expectation& e) {
 }
 
 }  // namespace
+
+std::string fault_yaml(const Fault& f) { return fault(f); }
 
 std::string to_yaml(const Scenario& s, const std::string& header) {
   std::ostringstream out;

@@ -9,6 +9,9 @@
 namespace raftsim::scenario {
 
 // `header` lines are written first as YAML comments.
+// One fault as the flow map to_yaml writes: `{at: 5s, crash: [leader], ...}`.
+std::string fault_yaml(const Fault& fault);
+
 std::string to_yaml(const Scenario& scenario, const std::string& header = "");
 
 }  // namespace raftsim::scenario

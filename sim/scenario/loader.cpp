@@ -158,6 +158,11 @@ class ScenarioParser {
     else if (text == "follower") s.kind = NodeSelector::Kind::follower;
     else if (text == "any") s.kind = NodeSelector::Kind::any;
     else if (text == "crashed") s.kind = NodeSelector::Kind::crashed;
+    else if (text == "subject") {
+      if (!in_triggered_fault_)
+        in_.fail(node, key, "`subject` is the node whose event fired a triggered fault: it needs `on:` (elected, vote or campaign)");
+      s.kind = NodeSelector::Kind::subject;
+    }
     else if (allow_groups && text == "majority") s.kind = NodeSelector::Kind::majority;
     else if (allow_groups && text == "minority") s.kind = NodeSelector::Kind::minority;
     else
@@ -189,11 +194,13 @@ class ScenarioParser {
   Fault parse_fault(const YAML::Node& node, const std::string& path) {
     in_.check_keys(node, path,
                    {"at", "partition", "heal", "crash", "restart", "isolate", "pause", "clock", "network", "transfer",
-                    "add_node", "promote", "remove_node", "lose_unsynced"});
+                    "add_node", "promote", "remove_node", "lose_unsynced", "for", "on", "within", "delay", "nth"});
     Fault f;
     f.mark = in_.mark(node);
     if (!node["at"]) in_.fail(node, path + ".at", "missing: when the fault fires, like `at: 5s`");
     f.at = in_.duration(node["at"], path + ".at", 0, out_.duration);
+    parse_trigger(node, path, f);
+    in_triggered_fault_ = f.trigger != Trigger::none;
     std::vector<std::string> actions;
     for (const char* action : {"partition", "heal", "crash", "restart", "isolate", "pause", "clock", "network", "transfer",
                                "add_node", "promote", "remove_node"})
@@ -208,6 +215,10 @@ class ScenarioParser {
     const YAML::Node value = node[action];
     if (node["lose_unsynced"] && action != "crash")
       in_.fail(node["lose_unsynced"], path + ".lose_unsynced", "only goes with `crash`");
+    if (node["for"] && action != "crash")
+      in_.fail(node["for"], path + ".for",
+               action == "pause" ? "a pause's length goes inside it: `pause: {node: n1, for: 2s}`"
+                                 : "only goes with `crash` (how long the node stays down)");
     YAML::Emitter emitter;
     emitter << YAML::Flow << value;
     f.text = fmt::format("{} {}", action, emitter.c_str());
@@ -240,6 +251,7 @@ class ScenarioParser {
       f.kind = Fault::Kind::crash;
       f.nodes = node_list(value, key);
       if (node["lose_unsynced"]) f.lose_unsynced = in_.boolean(node["lose_unsynced"], path + ".lose_unsynced");
+      if (node["for"]) f.down_for = in_.duration(node["for"], path + ".for", 1, kMaxDuration);
     } else if (action == "restart") {
       f.kind = Fault::Kind::restart;
       f.nodes = node_list(value, key);
@@ -288,7 +300,32 @@ class ScenarioParser {
       f.kind = Fault::Kind::transfer;
       f.node = selector(value["to"], key + ".to", false);
     }
+    in_triggered_fault_ = false;
     return f;
+  }
+
+  // `on: EVENT` arms the fault at `at`; `within` bounds the wait, `delay`
+  // follows the trigger.
+  void parse_trigger(const YAML::Node& node, const std::string& path, Fault& f) {
+    if (!node["on"]) {
+      for (const char* key : {"within", "delay", "nth"})
+        if (node[key])
+          in_.fail(node[key], fmt::format("{}.{}", path, key),
+                   "only goes with a triggered fault: `on: elected`, `on: vote` or `on: campaign`");
+      return;
+    }
+    const std::string event = in_.string(node["on"], path + ".on");
+    if (event == "elected") f.trigger = Trigger::elected;
+    else if (event == "vote") f.trigger = Trigger::vote;
+    else if (event == "campaign") f.trigger = Trigger::campaign;
+    else
+      in_.fail(node["on"], path + ".on",
+               fmt::format("expected elected (a node becomes leader), vote (a node grants its vote) or campaign "
+                           "(a node starts an election), got '{}'",
+                           event));
+    if (node["within"]) f.within = in_.duration(node["within"], path + ".within", 1, kMaxDuration);
+    if (node["delay"]) f.delay = in_.duration(node["delay"], path + ".delay", 0, kMaxDuration);
+    if (node["nth"]) f.nth = static_cast<int>(in_.integer(node["nth"], path + ".nth", 1, 1'000'000));
   }
 
   void parse_checks(const YAML::Node& node) {
@@ -392,6 +429,7 @@ class ScenarioParser {
   Scenario& out_;
   std::vector<PendingNode> pending_nodes_;
   std::vector<PendingNode> added_;
+  bool in_triggered_fault_ = false;  // `subject` is a valid selector only here
 };
 
 }  // namespace

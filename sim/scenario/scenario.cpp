@@ -13,6 +13,17 @@ std::string NodeSelector::text() const {
     case Kind::crashed: return "crashed";
     case Kind::majority: return "majority";
     case Kind::minority: return "minority";
+    case Kind::subject: return "subject";
+  }
+  return "?";
+}
+
+const char* trigger_name(Trigger trigger) {
+  switch (trigger) {
+    case Trigger::none: return "none";
+    case Trigger::elected: return "elected";
+    case Trigger::vote: return "vote";
+    case Trigger::campaign: return "campaign";
   }
   return "?";
 }

@@ -80,7 +80,9 @@ struct WorkloadSpec {
 
 // A node selector (CONTRACT §3): a name or a role resolved when the fault fires.
 struct NodeSelector {
-  enum class Kind : std::uint8_t { node, leader, follower, any, crashed, majority, minority };
+  // subject: the node whose event fired a triggered fault (`on:`): the new
+  // leader, the voter, the candidate.
+  enum class Kind : std::uint8_t { node, leader, follower, any, crashed, majority, minority, subject };
   Kind kind = Kind::node;
   int node = 0;  // for Kind::node: 1-based
   std::string text() const;
@@ -107,6 +109,19 @@ Micros default_liveness_bound(const ClusterSpec& cluster, const DiskSpec& disk);
 
 // The network after `change`: fields it names replace the spec's, others stay.
 NetworkSpec apply_change(NetworkSpec spec, const NetworkChange& change);
+
+// What a triggered fault waits for (`on:`), once armed at its `at`: the first
+// such event anywhere in the cluster fires it, with the node it happened at
+// as `subject`. Faults timed to Raft's own moments ("cut the new leader off
+// the instant it wins", "crash a voter as its vote leaves") reach windows a
+// few milliseconds wide that no wall-clock schedule hits by chance.
+enum class Trigger : std::uint8_t {
+  none,
+  elected,   // a node becomes leader
+  vote,      // a node grants its vote to another (an election's vote, not a pre-vote), as the grant leaves
+  campaign,  // a node becomes a candidate (starts an election)
+};
+const char* trigger_name(Trigger trigger);
 
 struct Fault {
   enum class Kind : std::uint8_t {
@@ -135,6 +150,11 @@ struct Fault {
   NodeSelector node;             // isolate, pause, clock, transfer target, add_node, promote, remove_node
   NodeList nodes;                // crash, restart: one selector or a list (`crash: [n1, n2]`, `crash: majority`)
   bool lose_unsynced = true;     // crash
+  Micros down_for = 0;           // crash `for`: restart the crashed nodes this long after; 0 = stay down
+  Trigger trigger = Trigger::none;  // `on`: armed at `at`, fired by the first such event
+  Micros within = 0;             // `within`: a trigger not seen this long after `at` lapses; 0 = until the end
+  Micros delay = 0;              // `delay`: applied this long after its trigger
+  int nth = 1;                   // `nth`: fired by the nth such event after `at`, not the first
   Micros pause_for = 0;          // pause
   Micros skew = 0;               // clock_skew (may be negative)
   std::int64_t drift_ppm = 0;    // clock_drift, parts per million

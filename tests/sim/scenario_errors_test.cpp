@@ -74,6 +74,44 @@ TEST_CASE("limits of CONTRACT §9 are input errors", "[scenario][errors]") {
   CHECK(error_of("duration: [1s\n").find("not valid YAML") != std::string::npos);
 }
 
+TEST_CASE("triggered-fault keys are checked: the event, subject, within, delay, nth, crash for", "[scenario][errors][triggers]") {
+  const auto fault = [](const std::string& body) { return error_of("duration: 10s\nfaults:\n  - " + body + "\n"); };
+  const auto unknown_event = fault("{at: 1s, on: leader, crash: subject}");
+  CHECK(unknown_event.find("bad.yaml:3:") != std::string::npos);
+  CHECK(unknown_event.find("faults[0].on") != std::string::npos);
+  CHECK(unknown_event.find("expected elected (a node becomes leader), vote") != std::string::npos);
+  CHECK(unknown_event.find("got 'leader'") != std::string::npos);
+  const auto no_trigger = fault("{at: 1s, crash: subject}");
+  CHECK(no_trigger.find("faults[0].crash") != std::string::npos);
+  CHECK(no_trigger.find("`subject` is the node whose event fired a triggered fault: it needs `on:`") != std::string::npos);
+  CHECK(fault("{at: 1s, isolate: subject}").find("it needs `on:`") != std::string::npos);
+  CHECK(fault("{at: 1s, within: 2s, crash: leader}").find("faults[0].within: only goes with a triggered fault") !=
+        std::string::npos);
+  CHECK(fault("{at: 1s, delay: 2s, crash: leader}").find("faults[0].delay: only goes with a triggered fault") !=
+        std::string::npos);
+  CHECK(fault("{at: 1s, nth: 2, crash: leader}").find("faults[0].nth: only goes with a triggered fault") !=
+        std::string::npos);
+  CHECK(fault("{at: 1s, on: vote, nth: 0, crash: subject}").find("faults[0].nth") != std::string::npos);
+  CHECK(fault("{at: 1s, on: vote, within: 0s, crash: subject}").find("faults[0].within") != std::string::npos);
+  CHECK(fault("{at: 1s, isolate: n1, for: 2s}").find("faults[0].for: only goes with `crash`") != std::string::npos);
+  CHECK(fault("{at: 1s, pause: {node: n1, for: 2s}, for: 2s}").find("inside it") != std::string::npos);
+  CHECK(fault("{at: 1s, crash: n1, for: 0s}").find("faults[0].for") != std::string::npos);
+  CHECK(fault("{at: 1s, on: campain, crash: subject}").find("got 'campain'") != std::string::npos);
+  // And the valid forms parse to what they say.
+  const auto s = scenario::parse_scenario(
+      "duration: 10s\nfaults:\n  - {at: 1s, on: elected, nth: 2, within: 3s, delay: 20ms, crash: [subject, n2], for: 5ms}\n",
+      "ok.yaml");
+  REQUIRE(s.faults.size() == 1);
+  const auto& f = s.faults.front();
+  CHECK(f.trigger == scenario::Trigger::elected);
+  CHECK(f.nth == 2);
+  CHECK(f.within == 3'000'000);
+  CHECK(f.delay == 20'000);
+  CHECK(f.down_for == 5'000);
+  REQUIRE(f.nodes.size() == 2);
+  CHECK(f.nodes[0].kind == scenario::NodeSelector::Kind::subject);
+}
+
 TEST_CASE("durations parse with every unit", "[scenario]") {
   CHECK(scenario::parse_duration("250us") == 250);
   CHECK(scenario::parse_duration("150ms") == 150'000);
