@@ -4,7 +4,8 @@
 
 #include <fmt/format.h>
 
-#include "sim/random.hpp"
+#include "sim/fuzz/bursts.hpp"
+#include "sim/fuzz/draw.hpp"
 
 namespace raftsim::fuzz {
 
@@ -14,23 +15,33 @@ using scenario::Fault;
 using scenario::Micros;
 using scenario::NodeSelector;
 
-constexpr Micros kSecond = 1'000'000;
-constexpr Micros kMs = 1'000;
-
-struct Draw {
-  sim::Xoshiro256 random;
-  std::int64_t between(std::int64_t lo, std::int64_t hi) { return uniform_int(random, lo, hi); }
-  bool coin(std::uint64_t per_thousand) { return uniform_int(random, 0, 999) < static_cast<std::int64_t>(per_thousand); }
-  template <typename T>
-  const T& pick(const std::vector<T>& from) { return from[static_cast<std::size_t>(between(0, static_cast<std::int64_t>(from.size()) - 1))]; }
-};
-
-NodeSelector named(int node) { return {NodeSelector::Kind::node, node}; }
-NodeSelector role(NodeSelector::Kind kind) { return {kind, 0}; }
-
 // The fault kinds a seed may switch on.
 enum Kind { k_partition, k_named_partition, k_one_way, k_isolate, k_crash, k_pause, k_clock, k_network, k_transfer,
             k_membership, k_count };
+
+// Now and then a fault waits for a Raft event instead of firing at its time:
+// the next election won, vote granted or campaign started, and often strikes
+// the node it happened at. It stays armed at most until the quiet period.
+void add_trigger(Fault& f, Draw& draw, Micros active) {
+  using FK = Fault::Kind;
+  const bool names_one = f.kind == FK::isolate || f.kind == FK::pause || f.kind == FK::clock_skew ||
+                         f.kind == FK::clock_drift || f.kind == FK::crash;
+  if (!names_one && f.kind != FK::partition_one_way && f.kind != FK::partition_named && f.kind != FK::network) return;
+  const Micros window = active - kSecond - f.at;
+  if (window < 200 * kMs) return;
+  f.trigger = draw.pick(std::vector<scenario::Trigger>{scenario::Trigger::elected, scenario::Trigger::vote,
+                                                        scenario::Trigger::campaign});
+  f.within = window;
+  if (names_one && draw.coin(600)) {
+    if (f.kind == FK::crash) f.nodes = {role(NodeSelector::Kind::subject)};
+    else f.node = role(NodeSelector::Kind::subject);
+  }
+  if (f.kind == FK::crash && draw.coin(500)) f.down_for = draw.between(1, 500) * kMs;
+  if (draw.coin(300)) {
+    f.delay = draw.between(0, 200) * kMs;
+    f.within -= f.delay;
+  }
+}
 
 }  // namespace
 
@@ -172,6 +183,7 @@ scenario::Scenario generate_scenario(std::uint64_t seed, const GeneratorOptions&
         break;
       case k_count: break;
     }
+    if (draw.coin(200)) add_trigger(f, draw, active);
     s.faults.push_back(f);
   }
   // The quiet period: everything back to normal.
@@ -203,79 +215,12 @@ scenario::Scenario generate_scenario(std::uint64_t seed, const GeneratorOptions&
     w.compact.every = draw.pick(std::vector<Micros>{500 * kMs, 1 * kSecond, 3 * kSecond});
     w.compact.keep = draw.pick(std::vector<std::int64_t>{5, 20, 200});
   }
-  // Now and then a burst of a composite nemesis, aimed at elections:
-  if (draw.coin(150) && active >= 5 * kSecond) {
-    const Micros start = draw.between(kSecond, active / 2);
-    const int rounds = static_cast<int>(draw.between(3, 10));
-    const bool votes = draw.coin(500);
-    if (votes) {
-      // Crashes timed into elections: the leader dies, and as the others
-      // campaign one of them dies too, losing what it had not fsynced (its
-      // vote, perhaps), then comes straight back. Slow disks widen the window.
-      if (draw.coin(700)) {
-        s.disk.fsync = {100 * kMs, 200 * kMs};
-        // As etcd advises, an election timeout well above the disk's latency:
-        // with fsyncs near the timeout, candidates' (durable) vote requests
-        // collide election after election, a livelock of the configuration
-        // rather than of Raft (fuzzing found it with 300-600ms and 100-200ms).
-        if (c.election_timeout.min < 5 * s.disk.fsync.max) {
-          c.election_timeout = {1 * kSecond, 2 * kSecond};
-          c.heartbeat = 100 * kMs;
-        }
-      }
-      if (draw.coin(500)) c.prevote = false;  // candidates then campaign straight away, terms collide more
-      Micros t = start;
-      for (int r = 0; r < rounds && t < active - kSecond; ++r) {
-        Fault crash_leader;
-        crash_leader.kind = Fault::Kind::crash;
-        crash_leader.at = t;
-        crash_leader.nodes = {role(NodeSelector::Kind::leader)};
-        Fault crash_voter = crash_leader;
-        crash_voter.at = t + c.election_timeout.min + draw.between(0, c.election_timeout.min / 5);
-        crash_voter.nodes = {role(NodeSelector::Kind::any)};
-        crash_voter.lose_unsynced = true;
-        Fault restart_all;
-        restart_all.kind = Fault::Kind::restart;
-        restart_all.at = crash_voter.at + draw.between(30, 120) * kMs;
-        restart_all.nodes = {role(NodeSelector::Kind::crashed)};
-        s.faults.insert(s.faults.end(), {crash_leader, crash_voter, restart_all});
-        t = restart_all.at + c.election_timeout.max + draw.between(0, 300) * kMs;
-      }
-    } else {
-      // Leader churn with one entry per append and one in flight, lossy
-      // links and no CheckQuorum: leaders come and go mid-replication, so
-      // entries of old terms reach majorities before their new leader's own
-      // entry does (the Raft paper's Figure 8).
-      c.check_quorum = false;
-      c.max_append_entries = 1;
-      c.max_inflight = 1;
-      // ...and snapshots, or a follower far behind never catches up.
-      if (c.snapshot_every == 0 || c.snapshot_every > 50) c.snapshot_every = 50;
-      Micros t = start;
-      for (int r = 0; r < rounds && t < active - kSecond; ++r) {
-        Fault cut;
-        cut.at = t;
-        if (draw.coin(500)) {
-          cut.kind = Fault::Kind::crash;
-          cut.nodes = {role(NodeSelector::Kind::leader)};
-          cut.lose_unsynced = draw.coin(500);
-        } else {
-          cut.kind = Fault::Kind::isolate;
-          cut.node = role(NodeSelector::Kind::leader);
-        }
-        Fault lossy;
-        lossy.kind = Fault::Kind::network;
-        lossy.at = t;
-        lossy.network.drop = Probability::from_double(static_cast<double>(draw.between(50, 300)) / 1000.0);
-        Fault back;
-        back.at = t + draw.between(c.election_timeout.min / kMs, 3 * c.election_timeout.max / kMs) * kMs;
-        back.kind = draw.coin(500) ? Fault::Kind::restart : Fault::Kind::heal;
-        if (back.kind == Fault::Kind::restart) back.nodes = {role(NodeSelector::Kind::crashed)};
-        s.faults.insert(s.faults.end(), {cut, lossy, back});
-        t = back.at + draw.between(50, 2 * c.election_timeout.max / kMs) * kMs;
-      }
-    }
-    std::stable_sort(s.faults.begin(), s.faults.end(), [](const Fault& x, const Fault& y) { return x.at < y.at; });
+  // Now and then a burst of a composite nemesis, aimed at elections.
+  if (draw.coin(200) && active >= 5 * kSecond) {
+    // Half the time the burst runs alone: the swarm's other faults (a
+    // removed voter, a pause) would often break the shape it builds.
+    if (draw.coin(500)) std::erase_if(s.faults, [&](const Fault& f) { return f.at < active; });
+    add_election_burst(s, draw, active);
   }
   s.duration = active + scenario::default_liveness_bound(c, s.disk) + 4 * kSecond;
   // One entry per append now and then: how a leader's no-op and the old

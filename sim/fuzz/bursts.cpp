@@ -1,0 +1,201 @@
+#include "sim/fuzz/bursts.hpp"
+
+#include <algorithm>
+
+namespace raftsim::fuzz {
+
+namespace {
+
+using scenario::Fault;
+using scenario::Micros;
+using scenario::NodeSelector;
+using Trigger = scenario::Trigger;
+
+Fault at_time(Micros at, Fault::Kind kind) {
+  Fault f;
+  f.at = at;
+  f.kind = kind;
+  return f;
+}
+
+Fault restart_crashed(Micros at) {
+  Fault f = at_time(at, Fault::Kind::restart);
+  f.nodes = {role(NodeSelector::Kind::crashed)};
+  return f;
+}
+
+// Crashes timed into elections: the leader dies, and as the others campaign
+// one of them dies too, losing what it had not fsynced (its vote, perhaps),
+// then comes straight back. Slow disks widen the window.
+void crashes_into_elections(scenario::Scenario& s, Draw& draw, Micros start, Micros active, int rounds) {
+  auto& c = s.cluster;
+  if (draw.coin(700)) {
+    s.disk.fsync = {100 * kMs, 200 * kMs};
+    // As etcd advises, an election timeout well above the disk's latency:
+    // with fsyncs near the timeout, candidates' (durable) vote requests
+    // collide election after election, a livelock of the configuration
+    // rather than of Raft (fuzzing found it with 300-600ms and 100-200ms).
+    if (c.election_timeout.min < 5 * s.disk.fsync.max) {
+      c.election_timeout = {1 * kSecond, 2 * kSecond};
+      c.heartbeat = 100 * kMs;
+    }
+  }
+  if (draw.coin(500)) c.prevote = false;  // candidates then campaign straight away, terms collide more
+  Micros t = start;
+  for (int r = 0; r < rounds && t < active - kSecond; ++r) {
+    Fault crash_leader = at_time(t, Fault::Kind::crash);
+    crash_leader.nodes = {role(NodeSelector::Kind::leader)};
+    Fault crash_voter = crash_leader;
+    crash_voter.at = t + c.election_timeout.min + draw.between(0, c.election_timeout.min / 5);
+    crash_voter.nodes = {role(NodeSelector::Kind::any)};
+    crash_voter.lose_unsynced = true;
+    const Fault restart_all = restart_crashed(crash_voter.at + draw.between(30, 120) * kMs);
+    s.faults.insert(s.faults.end(), {crash_leader, crash_voter, restart_all});
+    t = restart_all.at + c.election_timeout.max + draw.between(0, 300) * kMs;
+  }
+}
+
+// Leader churn with one entry per append and one in flight, lossy links and
+// no CheckQuorum: leaders come and go mid-replication, so entries of old
+// terms reach majorities before their new leader's own entry does.
+void leader_churn(scenario::Scenario& s, Draw& draw, Micros start, Micros active, int rounds) {
+  auto& c = s.cluster;
+  c.check_quorum = false;
+  c.max_append_entries = 1;
+  c.max_inflight = 1;
+  // ...and snapshots, or a follower far behind never catches up.
+  if (c.snapshot_every == 0 || c.snapshot_every > 50) c.snapshot_every = 50;
+  Micros t = start;
+  for (int r = 0; r < rounds && t < active - kSecond; ++r) {
+    Fault cut = at_time(t, Fault::Kind::isolate);
+    if (draw.coin(500)) {
+      cut.kind = Fault::Kind::crash;
+      cut.nodes = {role(NodeSelector::Kind::leader)};
+      cut.lose_unsynced = draw.coin(500);
+    } else {
+      cut.node = role(NodeSelector::Kind::leader);
+    }
+    Fault lossy = at_time(t, Fault::Kind::network);
+    lossy.network.drop = Probability::from_double(static_cast<double>(draw.between(50, 300)) / 1000.0);
+    Fault back = at_time(t + draw.between(c.election_timeout.min / kMs, 3 * c.election_timeout.max / kMs) * kMs,
+                         draw.coin(500) ? Fault::Kind::restart : Fault::Kind::heal);
+    if (back.kind == Fault::Kind::restart) back.nodes = {role(NodeSelector::Kind::crashed)};
+    s.faults.insert(s.faults.end(), {cut, lossy, back});
+    t = back.at + draw.between(50, 2 * c.election_timeout.max / kMs) * kMs;
+  }
+}
+
+// Two candidates of one term, and voters that crash as their grant leaves
+// and come back a moment later. A vote made durable before it was sent
+// survives the crash; one that was not is forgotten, and the voter grants
+// the second candidate too: two leaders of one term.
+void dueling_candidates(scenario::Scenario& s, Draw& draw, Micros start, Micros active, int rounds) {
+  auto& c = s.cluster;
+  c.prevote = false;  // a pre-vote round would stagger the two campaigns
+  // The second candidate comes from a clock jump (its election timer fires
+  // at once); under lease reads that is the documented clock hazard.
+  if (c.read_mode == raft::ReadMode::lease) c.read_mode = raft::ReadMode::read_index;
+  const Micros gap = c.election_timeout.max + 500 * kMs;
+  Micros t = start;
+  for (int r = 0; r < rounds && t + gap < active - kSecond; ++r) {
+    // The leader steps out briefly and returns as a voter...
+    Fault crash_leader = at_time(t, Fault::Kind::crash);
+    crash_leader.nodes = {role(NodeSelector::Kind::leader)};
+    crash_leader.lose_unsynced = draw.coin(500);
+    crash_leader.down_for = draw.between(5, 40) * kMs;
+    s.faults.push_back(crash_leader);
+    // ...as two others' election timers fire at the same instant...
+    const Micros campaign = t + crash_leader.down_for + draw.between(5, 30) * kMs;
+    for (int k = 0; k < 2; ++k) {
+      Fault jump = at_time(campaign, Fault::Kind::clock_skew);
+      jump.node = role(NodeSelector::Kind::follower);
+      jump.skew = c.election_timeout.max;
+      s.faults.push_back(jump);
+    }
+    // ...and each voter that grants crashes as its vote leaves.
+    for (int k = 0; k + 2 < c.nodes; ++k) {
+      Fault crash_voter = at_time(campaign, Fault::Kind::crash);
+      crash_voter.nodes = {role(NodeSelector::Kind::subject)};
+      crash_voter.trigger = Trigger::vote;
+      crash_voter.within = c.election_timeout.max / 2;
+      crash_voter.lose_unsynced = true;
+      crash_voter.down_for = draw.between(1, 5) * kMs;
+      s.faults.push_back(crash_voter);
+    }
+    t += gap + draw.between(0, c.election_timeout.max / kMs) * kMs;
+  }
+}
+
+// The Raft paper's Figure 8. The leader is cut off and keeps taking writes
+// only it holds; the others elect a leader of a newer term, cut off the
+// instant it wins (its first entry reaches nobody), which lets the old
+// leader back in. Term inflation (CheckQuorum on, PreVote off) tends to
+// elect the old leader with its long tail; one entry per append sends that
+// tail of old-term entries to a majority before its own term's entry. It
+// dies soon after, and the cut-off leader returns with a later last term
+// than the old tail: a leader that had committed the old entries by
+// counting replicas loses them.
+void figure_eight(scenario::Scenario& s, Draw& draw, Micros start, Micros active, int rounds) {
+  auto& c = s.cluster;
+  c.check_quorum = true;
+  c.prevote = false;
+  c.max_append_entries = 1;
+  c.max_inflight = 1;
+  if (c.snapshot_every == 0 || c.snapshot_every > 50) c.snapshot_every = 50;
+  // Short elections, so that several rounds fit, still 5x the slowest fsync.
+  if (c.election_timeout.max > 1 * kSecond) {
+    c.election_timeout = {500 * kMs, 1 * kSecond};
+    c.heartbeat = 50 * kMs;
+  }
+  // Writers, so that the cut-off leader gathers a tail of entries (each
+  // client has one request outstanding: two clients a node, two entries).
+  s.workload.clients = std::max(s.workload.clients, 2 * c.nodes);
+  const Micros election = c.election_timeout.max;
+  Micros t = start;
+  for (int r = 0; r < rounds; ++r) {
+    // Soon: a round trip or a few, while the old tail travels.
+    const Micros dies_after = draw.pick(std::vector<Micros>{10, 20, 30, 50, 80, 120, 200}) * kMs * draw.between(7, 13) / 10;
+    const Micros end = t + 4 * election + dies_after + draw.between(200, 1000) * kMs;
+    if (end >= active - kSecond) break;
+    Fault cut_leader = at_time(t, Fault::Kind::isolate);
+    cut_leader.node = role(NodeSelector::Kind::leader);
+    // The first election after the cut: its winner is cut off at once.
+    Fault cut_winner = at_time(t, Fault::Kind::isolate);
+    cut_winner.node = role(NodeSelector::Kind::subject);
+    cut_winner.trigger = Trigger::elected;
+    cut_winner.within = 2 * election;
+    // The second: its winner (the old leader, with luck) dies a little
+    // after, and the cut-off one returns.
+    Fault crash_winner = at_time(t, Fault::Kind::crash);
+    crash_winner.nodes = {role(NodeSelector::Kind::subject)};
+    crash_winner.trigger = Trigger::elected;
+    crash_winner.nth = 2;
+    crash_winner.within = 4 * election;
+    crash_winner.delay = dies_after;
+    crash_winner.lose_unsynced = draw.coin(500);
+    Fault heal = at_time(t, Fault::Kind::heal);
+    heal.trigger = Trigger::elected;
+    heal.nth = 2;
+    heal.within = 4 * election;
+    heal.delay = dies_after + 1 * kMs;
+    Fault heal_all = at_time(end, Fault::Kind::heal);
+    s.faults.insert(s.faults.end(), {cut_leader, cut_winner, crash_winner, heal, restart_crashed(end), heal_all});
+    t = end + draw.between(100, 1000) * kMs;
+  }
+}
+
+}  // namespace
+
+void add_election_burst(scenario::Scenario& s, Draw& draw, Micros active) {
+  const Micros start = draw.between(kSecond, active / 2);
+  const int rounds = static_cast<int>(draw.between(3, 10));
+  switch (draw.between(0, 3)) {
+    case 0: crashes_into_elections(s, draw, start, active, rounds); break;
+    case 1: leader_churn(s, draw, start, active, rounds); break;
+    case 2: dueling_candidates(s, draw, start, active, rounds); break;
+    default: figure_eight(s, draw, start, active, rounds); break;
+  }
+  std::stable_sort(s.faults.begin(), s.faults.end(), [](const Fault& x, const Fault& y) { return x.at < y.at; });
+}
+
+}  // namespace raftsim::fuzz

@@ -1,0 +1,21 @@
+#pragma once
+// Bursts: composite nemeses aimed at Raft's elections, added to some seeds'
+// fault schedules on top of the swarm's faults. Each is a few rounds of a
+// shape that a known class of bug needs and that independent random faults
+// almost never line up: crashes timed into elections, leader churn with
+// one-entry appends, two candidates of one term with a voter that crashes as
+// its vote leaves (a double vote, if the vote was not durable), and the Raft
+// paper's Figure 8 (a leader of a newer term cut off the instant it wins,
+// then the old leader back). The last two use triggered faults (`on:`),
+// which fire at the Raft event itself rather than at a guessed time.
+#include "sim/fuzz/draw.hpp"
+#include "sim/scenario/scenario.hpp"
+
+namespace raftsim::fuzz {
+
+// Adds one burst of a kind drawn from `draw` to `s`, within [1 s, active).
+// May change the cluster's settings the burst needs (PreVote off, one entry
+// per append, ...). Faults are left sorted by `at`.
+void add_election_burst(scenario::Scenario& s, Draw& draw, scenario::Micros active);
+
+}  // namespace raftsim::fuzz
