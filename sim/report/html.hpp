@@ -13,6 +13,12 @@ std::string escape_html(std::string_view text);
 // The base stylesheet (report_style.cpp): fonts, headings, tables, badges.
 extern const char* const kReportStyle;
 
+// The frame of a page's inline script (page_script.cpp): between the two
+// goes the page's own script, which defines `main()` and may call `fail()`.
+// The frame marks <html data-render="ok"> or "error: ...", with a banner.
+extern const char* const kPageScriptStart;
+extern const char* const kPageScriptEnd;
+
 // Writes `text` to a temporary file beside `path` and renames it over `path`:
 // never a half-written page. Throws InputError naming `option` (like
 // "--report") when the file cannot be written.

@@ -217,7 +217,9 @@ std::string render_html(const ReportData& data) {
   out += "<script type=\"application/json\" id=\"raftsim-data\">";
   out += report_json(data);
   out += "</script>\n<script>\n";
+  out += kPageScriptStart;
   out += kReportScript;
+  out += kPageScriptEnd;
   out += "</script>\n</body>\n</html>\n";
   return out;
 }

@@ -65,16 +65,7 @@ td.split.stalls .verdict { color: var(--stalled); font-weight: 600; }
 )CSS";
 
 const char* const kQuorumScript = R"JS(
-(function () {
-"use strict";
-var root = document.documentElement;
-function fail(message) {
-  root.setAttribute("data-render", "error: " + message);
-  var box = document.getElementById("render-error");
-  if (box) { box.hidden = false; box.textContent = "The page's script failed: " + message; }
-}
-window.onerror = function (message, source, line) { fail(message + " (line " + line + ")"); };
-try {
+function main() {
   var chart = document.getElementById("quorum-chart");
   var expected = +chart.getAttribute("data-points"), drawn = chart.querySelectorAll(".point").length;
   if (drawn === 0 || drawn !== expected) throw new Error("the chart has " + drawn + " points, expected " + expected);
@@ -85,11 +76,7 @@ try {
       if (group) group.style.display = off ? "none" : "";
     };
   });
-  if (root.getAttribute("data-render") === "pending") root.setAttribute("data-render", "ok");
-} catch (e) {
-  fail(String((e && e.message) || e));
 }
-})();
 )JS";
 
 std::string number(double value) { return fmt::format("{:.4g}", value); }
@@ -289,7 +276,9 @@ std::string render_quorum_html(const QuorumReport& report) {
   partitions_section(out, report);
   out += fmt::format("<footer>Written by raftsim quorum. The formula's values are exact{}.</footer>\n<script>\n",
                      report.simulation ? "; the same --seed gives the same measurements" : "");
+  out += kPageScriptStart;
   out += kQuorumScript;
+  out += kPageScriptEnd;
   out += "</script>\n</body>\n</html>\n";
   return out;
 }

@@ -1,22 +1,11 @@
 // The report page's inline JavaScript: draws the picture as SVG from the
 // embedded JSON for the chosen time window (zoom, pan, select), with message
-// arrows in short windows. On success it marks <html data-render="ok">; any
-// script error turns that into "error: ..." and shows a banner (the browser
-// test reads the marker).
+// arrows in short windows. It defines main(); the page's script frame
+// (page_script.cpp) runs it and marks success or failure.
 namespace raftsim::sim::report {
 
 extern const char* const kReportScript;
 const char* const kReportScript = R"JS(
-(function () {
-"use strict";
-var root = document.documentElement;
-function fail(message) {
-  root.setAttribute("data-render", "error: " + message);
-  var box = document.getElementById("render-error");
-  if (box) { box.hidden = false; box.textContent = "The picture could not be drawn: " + message; }
-}
-window.onerror = function (message, source, line) { fail(message + " (line " + line + ")"); };
-
 var NS = "http://www.w3.org/2000/svg";
 var LEFT = 58, RIGHT = 64, AXIS = 48, LANE = 46, ROLE_H = 27, CUT_Y = 29, CUT_H = 12, CLIENT_H = 15, GAP = 30;
 var ARROW_SPAN = 2e6, MAX_ARROWS = 600, MAX_OPS = 1500;
@@ -443,13 +432,6 @@ function main() {
   window.addEventListener("resize", function () { drawOverview(); draw(); });
 }
 
-try {
-  main();
-  if (root.getAttribute("data-render") === "pending") root.setAttribute("data-render", "ok");
-} catch (e) {
-  fail(String((e && e.message) || e));
-}
-})();
 )JS";
 
 }  // namespace raftsim::sim::report
