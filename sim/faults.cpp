@@ -208,7 +208,8 @@ void Simulation::apply_fault(const scenario::Fault& fault) {
         if (!hosts_[id].up) continue;
         crash_host(hosts_[id], fault.lose_unsynced);
         if (fault.down_for > 0)
-          scheduler_.schedule_after(fault.down_for, EventKind::node_restart, id, 0, hosts_[id].crashes);
+          scheduler_.schedule_after(fault.down_for, EventKind::node_restart, id,
+                                    static_cast<std::uint32_t>(&fault - scenario_.faults.data()), hosts_[id].crashes);
       }
       timeline(fmt::format("crash {} -> {}{}{}", describe_selectors(fault.nodes), describe(nodes),
                            fault.lose_unsynced ? " (unsynced writes lost)" : " (unsynced writes kept)",

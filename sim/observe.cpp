@@ -108,11 +108,13 @@ void Simulation::schedule_observations() {
       case scenario::Expectation::Kind::violation: break;
     }
   }
-  // Liveness: judged one bound after the last fault.
+  // Liveness: judged one bound after the last fault has done all it can (a
+  // triggered fault's window, a crash's `for`, a pause).
   // Several election rounds (split votes, a pre-vote round each) plus catch-up.
   liveness_bound_us_ = scenario_.liveness_bound.value_or(scenario::default_liveness_bound(cluster, scenario_.disk));
   Micros last_fault = 0;
-  for (const auto& fault : scenario_.faults) last_fault = std::max(last_fault, fault.at);
+  for (const auto& fault : scenario_.faults)
+    last_fault = std::max(last_fault, scenario::latest_effect(fault, scenario_.duration));
   // Phases 2, 3, ...: samples from the last fault to one bound after it; a
   // leader must serve at one of them (a later stall, such as a slow message
   // holding up a link longer than an election timeout, is not a failure to

@@ -26,7 +26,8 @@ enum class EventKind : std::uint8_t {
   watcher_receive,  // a = watch response slot
   watcher_check,    // a = watcher (is its node still up, and does it know a leader?)
   compactor_tick,   // the periodic compaction
-  node_restart,     // a = node, payload = its crash count then (the end of `crash ... for`)
+  node_restart,     // a = node, b = the crash's fault index, payload = its crash count then (the end of `crash ... for`)
+  trigger_lapse,    // a = fault index: the end of a triggered fault's `within` window
 };
 
 const char* event_kind_name(EventKind kind);

@@ -33,6 +33,7 @@ const char* event_kind_name(EventKind kind) {
     case EventKind::watcher_check: return "watch_check";
     case EventKind::compactor_tick: return "compact";
     case EventKind::node_restart: return "restart";
+    case EventKind::trigger_lapse: return "trigger_lapse";
   }
   return "?";
 }
@@ -175,7 +176,9 @@ void Simulation::handle(const Event& event) {
         if (!membership_fault(fault, outcome)) {
           // No leader yet, a change still pending, or a learner still catching
           // up: try again shortly, as an operator's etcdctl would.
-          if (++fault_retries_[event.a] < 200) {
+          if (event.b != 0 && !hosts_[event.b].member) {
+            timeline(fmt::format("{}: n{}, its subject, is no longer a member", fault.text, event.b));
+          } else if (++fault_retries_[event.a] < 200) {
             scheduler_.schedule_after(100'000, EventKind::fault, event.a, event.b);
           } else {
             timeline(fmt::format("{}: gave up after 20s: {}", fault.text, outcome));
@@ -188,7 +191,13 @@ void Simulation::handle(const Event& event) {
       fault_subject_ = raft::kNoNode;
       break;
     }
-    case EventKind::node_restart: end_crash(hosts_[event.a], event.payload); break;
+    case EventKind::node_restart: {
+      const std::size_t timeline_before = timeline_.size();
+      end_crash(hosts_[event.a], event.payload);
+      if (options_.observe && timeline_.size() > timeline_before) record_fault(event.b, timeline_before);
+      break;
+    }
+    case EventKind::trigger_lapse: lapse_trigger(event.a); break;
     case EventKind::node_resume: {
       Host& host = hosts_[event.a];
       if (host.paused && host.paused_until == event.time) {
@@ -237,6 +246,7 @@ RunResult Simulation::run(history::History* history_out) {
     handle(event);
   }
 
+  report_armed_at_end();
   RunResult result;
   result.scenario = scenario_.name;
   result.seed = scenario_.seed;

@@ -186,6 +186,8 @@ class Simulation {
   // triggers.cpp: faults that fire on a Raft event (`on:`)
   void arm_fault(std::uint32_t fault);
   void fire_triggers(scenario::Trigger trigger, raft::NodeId subject);
+  void lapse_trigger(std::uint32_t fault);
+  void report_armed_at_end();
   void end_crash(Host& host, std::uint64_t crashes);
 
   // recording.cpp: what the HTML report draws (when RunOptions::observe)

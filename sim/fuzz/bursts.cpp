@@ -1,6 +1,7 @@
 #include "sim/fuzz/bursts.hpp"
 
 #include <algorithm>
+#include <vector>
 
 namespace raftsim::fuzz {
 
@@ -50,6 +51,7 @@ void crashes_into_elections(scenario::Scenario& s, Draw& draw, Micros start, Mic
     crash_voter.nodes = {role(NodeSelector::Kind::any)};
     crash_voter.lose_unsynced = true;
     const Fault restart_all = restart_crashed(crash_voter.at + draw.between(30, 120) * kMs);
+    if (restart_all.at >= active - kSecond) break;  // nothing of a burst reaches the quiet period
     s.faults.insert(s.faults.end(), {crash_leader, crash_voter, restart_all});
     t = restart_all.at + c.election_timeout.max + draw.between(0, 300) * kMs;
   }
@@ -77,9 +79,11 @@ void leader_churn(scenario::Scenario& s, Draw& draw, Micros start, Micros active
     }
     Fault lossy = at_time(t, Fault::Kind::network);
     lossy.network.drop = Probability::from_double(static_cast<double>(draw.between(50, 300)) / 1000.0);
-    Fault back = at_time(t + draw.between(c.election_timeout.min / kMs, 3 * c.election_timeout.max / kMs) * kMs,
-                         draw.coin(500) ? Fault::Kind::restart : Fault::Kind::heal);
-    if (back.kind == Fault::Kind::restart) back.nodes = {role(NodeSelector::Kind::crashed)};
+    // One draw a statement: the order of draws is fixed, whatever the compiler.
+    const Micros away = draw.between(c.election_timeout.min / kMs, 3 * c.election_timeout.max / kMs) * kMs;
+    const bool restart = draw.coin(500);
+    Fault back = at_time(std::min(t + away, active - kSecond), restart ? Fault::Kind::restart : Fault::Kind::heal);
+    if (restart) back.nodes = {role(NodeSelector::Kind::crashed)};
     s.faults.insert(s.faults.end(), {cut, lossy, back});
     t = back.at + draw.between(50, 2 * c.election_timeout.max / kMs) * kMs;
   }
@@ -92,6 +96,10 @@ void leader_churn(scenario::Scenario& s, Draw& draw, Micros start, Micros active
 void dueling_candidates(scenario::Scenario& s, Draw& draw, Micros start, Micros active, int rounds) {
   auto& c = s.cluster;
   c.prevote = false;  // a pre-vote round would stagger the two campaigns
+  // With CheckQuorum a voter that heard from the leader within an election
+  // timeout ignores vote requests (etcd's leader lease): the campaigns right
+  // after the leader's brief absence would go unanswered.
+  c.check_quorum = false;
   // The second candidate comes from a clock jump (its election timer fires
   // at once); under lease reads that is the documented clock hazard.
   if (c.read_mode == raft::ReadMode::lease) c.read_mode = raft::ReadMode::read_index;
@@ -104,22 +112,31 @@ void dueling_candidates(scenario::Scenario& s, Draw& draw, Micros start, Micros 
     crash_leader.lose_unsynced = draw.coin(500);
     crash_leader.down_for = draw.between(5, 40) * kMs;
     s.faults.push_back(crash_leader);
-    // ...as two others' election timers fire at the same instant...
+    // ...as two nodes' election timers fire at the same instant (it may be
+    // one of them: all are followers by then)...
     const Micros campaign = t + crash_leader.down_for + draw.between(5, 30) * kMs;
-    for (int k = 0; k < 2; ++k) {
+    const int first = static_cast<int>(draw.between(1, c.nodes));
+    std::vector<int> candidates = {first};
+    if (c.nodes > 1) candidates.push_back(1 + (first - 1 + static_cast<int>(draw.between(1, c.nodes - 1))) % c.nodes);
+    for (int candidate : candidates) {
       Fault jump = at_time(campaign, Fault::Kind::clock_skew);
-      jump.node = role(NodeSelector::Kind::follower);
+      jump.node = named(candidate);
       jump.skew = c.election_timeout.max;
       s.faults.push_back(jump);
     }
-    // ...and each voter that grants crashes as its vote leaves.
+    // ...and each of the next few grants crashes its voter as the vote
+    // leaves (every armed fault matching an event fires on it: `nth` spreads
+    // them over successive grants).
     for (int k = 0; k + 2 < c.nodes; ++k) {
       Fault crash_voter = at_time(campaign, Fault::Kind::crash);
       crash_voter.nodes = {role(NodeSelector::Kind::subject)};
       crash_voter.trigger = Trigger::vote;
+      crash_voter.nth = k + 1;
       crash_voter.within = c.election_timeout.max / 2;
       crash_voter.lose_unsynced = true;
-      crash_voter.down_for = draw.between(1, 5) * kMs;
+      // Back at once: the other candidate's request is a few milliseconds
+      // behind, and a node that is down when it arrives never sees it.
+      crash_voter.down_for = 1 * kMs;
       s.faults.push_back(crash_voter);
     }
     t += gap + draw.between(0, c.election_timeout.max / kMs) * kMs;
@@ -154,7 +171,8 @@ void figure_eight(scenario::Scenario& s, Draw& draw, Micros start, Micros active
   Micros t = start;
   for (int r = 0; r < rounds; ++r) {
     // Soon: a round trip or a few, while the old tail travels.
-    const Micros dies_after = draw.pick(std::vector<Micros>{10, 20, 30, 50, 80, 120, 200}) * kMs * draw.between(7, 13) / 10;
+    const Micros round_trips = draw.pick(std::vector<Micros>{10, 20, 30, 50, 80, 120, 200}) * kMs;
+    const Micros dies_after = round_trips * draw.between(7, 13) / 10;
     const Micros end = t + 4 * election + dies_after + draw.between(200, 1000) * kMs;
     if (end >= active - kSecond) break;
     Fault cut_leader = at_time(t, Fault::Kind::isolate);
@@ -186,16 +204,20 @@ void figure_eight(scenario::Scenario& s, Draw& draw, Micros start, Micros active
 
 }  // namespace
 
+void add_burst(Burst kind, scenario::Scenario& s, Draw& draw, Micros start, Micros active, int rounds) {
+  switch (kind) {
+    case Burst::crashes_into_elections: crashes_into_elections(s, draw, start, active, rounds); break;
+    case Burst::leader_churn: leader_churn(s, draw, start, active, rounds); break;
+    case Burst::dueling_candidates: dueling_candidates(s, draw, start, active, rounds); break;
+    case Burst::figure_eight: figure_eight(s, draw, start, active, rounds); break;
+  }
+  std::stable_sort(s.faults.begin(), s.faults.end(), [](const Fault& x, const Fault& y) { return x.at < y.at; });
+}
+
 void add_election_burst(scenario::Scenario& s, Draw& draw, Micros active) {
   const Micros start = draw.between(kSecond, active / 2);
   const int rounds = static_cast<int>(draw.between(3, 10));
-  switch (draw.between(0, 3)) {
-    case 0: crashes_into_elections(s, draw, start, active, rounds); break;
-    case 1: leader_churn(s, draw, start, active, rounds); break;
-    case 2: dueling_candidates(s, draw, start, active, rounds); break;
-    default: figure_eight(s, draw, start, active, rounds); break;
-  }
-  std::stable_sort(s.faults.begin(), s.faults.end(), [](const Fault& x, const Fault& y) { return x.at < y.at; });
+  add_burst(static_cast<Burst>(draw.between(0, 3)), s, draw, start, active, rounds);
 }
 
 }  // namespace raftsim::fuzz

@@ -13,9 +13,14 @@
 
 namespace raftsim::fuzz {
 
-// Adds one burst of a kind drawn from `draw` to `s`, within [1 s, active).
-// May change the cluster's settings the burst needs (PreVote off, one entry
-// per append, ...). Faults are left sorted by `at`.
+enum class Burst { crashes_into_elections, leader_churn, dueling_candidates, figure_eight };
+
+// Adds one burst of `kind` (a few rounds, starting at `start`) to `s`, all of
+// it before `active` - 1 s. May change the cluster's settings the burst
+// needs (PreVote off, one entry per append, ...). Faults are left sorted by `at`.
+void add_burst(Burst kind, scenario::Scenario& s, Draw& draw, scenario::Micros start, scenario::Micros active, int rounds);
+
+// Adds one burst of a kind, start and length drawn from `draw`.
 void add_election_burst(scenario::Scenario& s, Draw& draw, scenario::Micros active);
 
 }  // namespace raftsim::fuzz

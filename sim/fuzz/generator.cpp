@@ -28,7 +28,7 @@ void add_trigger(Fault& f, Draw& draw, Micros active) {
                          f.kind == FK::clock_drift || f.kind == FK::crash;
   if (!names_one && f.kind != FK::partition_one_way && f.kind != FK::partition_named && f.kind != FK::network) return;
   const Micros window = active - kSecond - f.at;
-  if (window < 200 * kMs) return;
+  if (window <= 300 * kMs) return;  // room for a delay of up to 200ms and a window after it
   f.trigger = draw.pick(std::vector<scenario::Trigger>{scenario::Trigger::elected, scenario::Trigger::vote,
                                                         scenario::Trigger::campaign});
   f.within = window;

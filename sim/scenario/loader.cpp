@@ -167,10 +167,10 @@ class ScenarioParser {
     else if (allow_groups && text == "minority") s.kind = NodeSelector::Kind::minority;
     else
       in_.fail(node, key,
-               fmt::format("expected a node (n1, n2, ...) or a selector ({}), got '{}'",
+               fmt::format("expected a node (n1, n2, ...) or a selector ({}{}), got '{}'",
                            allow_groups ? "leader, follower, any, crashed, majority, minority"
                                         : "leader, follower, any, crashed",
-                           text));
+                           in_triggered_fault_ ? ", subject" : "", text));
     return s;
   }
 

@@ -58,6 +58,14 @@ std::string Expectation::text() const {
   return "?";
 }
 
+Micros latest_effect(const Fault& fault, Micros duration) {
+  Micros latest = fault.at;
+  if (fault.trigger != Trigger::none) latest = (fault.within > 0 ? fault.at + fault.within : duration) + fault.delay;
+  if (fault.kind == Fault::Kind::crash) latest += fault.down_for;
+  if (fault.kind == Fault::Kind::pause) latest += fault.pause_for;
+  return latest;
+}
+
 NetworkSpec apply_change(NetworkSpec spec, const NetworkChange& change) {
   if (change.latency) spec.latency = *change.latency;
   if (change.drop) spec.drop = *change.drop;

@@ -162,6 +162,11 @@ struct Fault {
   std::string text;              // as written, for the timeline
 };
 
+// The latest time `fault` can still act in a run of `duration`: its `at`;
+// for a triggered fault the end of its window (the run's end without
+// `within`) plus its `delay`; plus how long a crash (`for`) or pause lasts.
+Micros latest_effect(const Fault& fault, Micros duration);
+
 struct Expectation {
   enum class Kind : std::uint8_t { no_commit, leader, converged, available, violation };
   Kind kind = Kind::converged;

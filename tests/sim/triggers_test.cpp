@@ -4,6 +4,8 @@
 // on what the run did: who was elected, who was cut off or crashed, when.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cstdint>
 #include <optional>
 #include <regex>
 #include <string>
@@ -125,17 +127,64 @@ TEST_CASE("on: campaign fires when a node becomes a candidate, delay and nth shi
   require_safety(result);
 }
 
-TEST_CASE("a trigger that does not come within its window lapses", "[faults][triggers]") {
+TEST_CASE("a trigger that does not come within its window lapses, one that never comes is reported", "[faults][triggers]") {
   // The leader is healthy from 3s: no election until the crash at 8s, long
-  // after the 1s window closed.
+  // after the 1s window closed; no node ever campaigns again after that one.
   const auto result = test::run_observed(make("  - {at: 3s, on: elected, within: 1s, isolate: subject}\n"
+                                              "  - {at: 3s, on: campaign, nth: 50, pause: {node: subject, for: 1s}}\n"
                                               "  - {at: 8s, crash: leader}\n"
                                               "  - {at: 14s, restart: crashed}\n"));
   CHECK(find(result, R"(^armed: isolate subject on the next elected within 1000000us)"));
   const auto lapsed = find(result, R"(^lapsed: no elected within 1000000us)");
   REQUIRE(lapsed);
-  CHECK(lapsed->at > 8 * kSecond);  // noticed at the next election
+  CHECK(lapsed->at == 4 * kSecond + 1);  // said when the window closes
   CHECK_FALSE(find(result, R"(^isolate subject ->)"));
+  const auto never = find(result, R"(^never fired: .*still waiting for the (\d+)th campaign)");
+  REQUIRE(never);
+  CHECK(std::stoi(never->node) < 50);
+  CHECK_FALSE(find(result, R"(^pause subject)"));
+  require_safety(result);
+}
+
+TEST_CASE("a restart due after crash for never undoes a later crash", "[faults][triggers]") {
+  // n2 crashes for 2s, is restarted by hand at 4s and crashed again at 4.5s:
+  // the restart due at 5s belongs to the first crash and must not happen.
+  const auto result = test::run_observed(make("  - {at: 3s, crash: n2, for: 2s}\n"
+                                              "  - {at: 4s, restart: n2}\n"
+                                              "  - {at: 4500ms, crash: n2}\n"
+                                              "  - {at: 9s, restart: crashed}\n"));
+  CHECK_FALSE(find(result, "^n2 restarts"));
+  const auto& states = result.observations[1].states;  // n2: (time, up/down/paused) changes
+  bool down_at_6s = false;
+  for (const auto& [time, state] : states)
+    if (time <= 6 * kSecond) down_at_6s = state == sim::HostState::down;
+  CHECK(down_at_6s);
+  // Without the hand restart and second crash, the timed restart happens.
+  const auto timed = test::run_observed(make("  - {at: 3s, crash: n2, for: 2s}\n"));
+  const auto restart = find(timed, "^n2 restarts");
+  REQUIRE(restart);
+  CHECK(restart->at == 5 * kSecond);
+}
+
+TEST_CASE("on: vote ignores pre-votes: with PreVote on it fires only once a candidate asks", "[faults][triggers]") {
+  const auto result = test::run_observed(make("  - {at: 3s, crash: leader}\n"
+                                              "  - {at: 3s, on: vote, crash: subject, for: 5ms}\n"
+                                              "  - {at: 12s, restart: crashed}\n",
+                                              1, "{nodes: 5, prevote: true, check_quorum: true}"));
+  const auto fired = find(result, R"(^(n\d+): vote fires)", 3 * kSecond);
+  REQUIRE(fired);
+  // The first node to become a real candidate after 3s (pre-candidates do not count).
+  std::int64_t first_candidate = INT64_MAX;
+  for (const auto& node : result.observations)
+    for (const auto& role : node.roles)
+      if (role.time_us > 3 * kSecond && role.role == "candidate") first_candidate = std::min(first_candidate, role.time_us);
+  REQUIRE(first_candidate < INT64_MAX);
+  CHECK(fired->at > first_candidate);  // a pre-vote grant came earlier and did not fire it
+  bool pre_candidate_before = false;
+  for (const auto& node : result.observations)
+    for (const auto& role : node.roles)
+      if (role.time_us > 3 * kSecond && role.time_us < first_candidate && role.role == "pre-candidate") pre_candidate_before = true;
+  CHECK(pre_candidate_before);
   require_safety(result);
 }
 
@@ -145,13 +194,20 @@ TEST_CASE("triggered faults replay (same seed, same trace hash) and the trigger 
                              "  - {at: 3s, on: elected, delay: 20ms, isolate: subject}\n"
                              "  - {at: 12s, heal: true}\n"
                              "  - {at: 12s, restart: crashed}\n";
-  const auto first = sim::run_scenario(make(faults, 7));
-  const auto again = sim::run_scenario(make(faults, 7));
+  const auto first = test::run_observed(make(faults, 7));
+  const auto again = test::run_observed(make(faults, 7));
   CHECK(first.trace_hash == again.trace_hash);
-  const auto untriggered = sim::run_scenario(make("  - {at: 3s, crash: leader}\n"
-                                                  "  - {at: 12s, restart: crashed}\n",
-                                                  7));
-  CHECK(first.trace_hash != untriggered.trace_hash);
+  // Both triggers fired, each on its own event, in the same places both times.
+  const auto voted = find(first, R"(^(n\d+): vote fires)");
+  const auto elected = find(first, R"(^(n\d+): elected fires)");
+  REQUIRE(voted);
+  REQUIRE(elected);
+  CHECK(find(again, "^" + voted->node + ": vote fires")->at == voted->at);
+  CHECK(find(again, "^" + elected->node + ": elected fires")->at == elected->at);
+  const auto cut = find(first, R"(^isolate subject -> \{(n\d+)\})");
+  REQUIRE(cut);
+  CHECK(cut->node == elected->node);
+  CHECK(cut->at == elected->at + 20'000);
   // And the YAML written back reads to the same run.
   const auto scenario = make(faults, 7);
   const std::string yaml = scenario::to_yaml(scenario);
@@ -162,15 +218,17 @@ TEST_CASE("triggered faults replay (same seed, same trace hash) and the trigger 
 }
 
 TEST_CASE("a voter that crashes before its vote is durable votes twice (vote-not-persisted)", "[faults][triggers][bugs]") {
-  // Two candidates of one term (clock jumps fire their timers together), the
-  // voters crash as their grants leave and return 1ms later. With the vote
-  // fsynced first they refuse the second candidate; without, two leaders.
+  // Two candidates of one term (clock jumps fire their timers together), and
+  // the first three grants each crash their voter as the vote leaves (every
+  // armed fault matching an event fires on it, hence nth), back 1ms later.
+  // With the vote fsynced first a voter refuses the second candidate;
+  // without, it grants again: two leaders.
   const std::string faults = "  - {at: 3s, crash: leader, for: 20ms}\n"
                              "  - {at: 3050ms, clock: {node: n1, skew: 2s}}\n"
                              "  - {at: 3050ms, clock: {node: n2, skew: 2s}}\n"
                              "  - {at: 3050ms, on: vote, within: 500ms, crash: subject, for: 1ms}\n"
-                             "  - {at: 3050ms, on: vote, within: 500ms, crash: subject, for: 1ms}\n"
-                             "  - {at: 3050ms, on: vote, within: 500ms, crash: subject, for: 1ms}\n";
+                             "  - {at: 3050ms, on: vote, nth: 2, within: 500ms, crash: subject, for: 1ms}\n"
+                             "  - {at: 3050ms, on: vote, nth: 3, within: 500ms, crash: subject, for: 1ms}\n";
   int caught = 0;
   for (std::uint64_t seed = 1; seed <= 10; ++seed) {
     INFO("seed " << seed);

@@ -98,6 +98,8 @@ int fuzz(const FuzzOptions& o) {
     options.generator.nodes.push_back(value);
     at = comma + 1;
   }
+  for (const auto& bug : o.bugs)
+    if (!raft::enable_bug(options.bugs, bug)) throw InputError(fmt::format("--bug {}: no such planted bug (see `raftsim bugs`)", bug));
   if (o.print_seed) {
     // What one seed generates, as a plain scenario file: `raftsim run` runs it.
     const scenario::Scenario generated = fuzz::generate_scenario(*o.print_seed, options.generator);
@@ -105,8 +107,6 @@ int fuzz(const FuzzOptions& o) {
                                                                 *o.print_seed)));
     return 0;
   }
-  for (const auto& bug : o.bugs)
-    if (!raft::enable_bug(options.bugs, bug)) throw InputError(fmt::format("--bug {}: no such planted bug (see `raftsim bugs`)", bug));
   std::optional<std::int64_t> budget_us;
   if (!o.time.empty()) {
     budget_us = scenario::parse_duration(o.time);
