@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/input_error.hpp"
+#include "sim/scenario/emit.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/yaml_reader.hpp"
 
@@ -110,6 +111,14 @@ TEST_CASE("triggered-fault keys are checked: the event, subject, within, delay, 
   CHECK(f.down_for == 5'000);
   REQUIRE(f.nodes.size() == 2);
   CHECK(f.nodes[0].kind == scenario::NodeSelector::Kind::subject);
+  // Written back, every key survives and reads to the same scenario.
+  const std::string yaml = scenario::to_yaml(s);
+  for (const char* key : {"on: elected", "nth: 2", "within: 3s", "delay: 20ms", "for: 5ms", "crash: [subject, n2]"})
+    CHECK(yaml.find(key) != std::string::npos);
+  CHECK(scenario::to_yaml(scenario::parse_scenario(yaml, "again.yaml")) == yaml);
+  const auto kept = scenario::parse_scenario("duration: 10s\nfaults:\n  - {at: 1s, on: vote, crash: subject, lose_unsynced: false}\n", "ok.yaml");
+  CHECK_FALSE(kept.faults.front().lose_unsynced);
+  CHECK(scenario::to_yaml(kept).find("lose_unsynced: false, on: vote") != std::string::npos);
 }
 
 TEST_CASE("durations parse with every unit", "[scenario]") {
