@@ -222,7 +222,19 @@ scenario::Scenario generate_scenario(std::uint64_t seed, const GeneratorOptions&
     if (draw.coin(500)) std::erase_if(s.faults, [&](const Fault& f) { return f.at < active; });
     add_election_burst(s, draw, active);
   }
-  s.duration = active + scenario::default_liveness_bound(c, s.disk) + 4 * kSecond;
+  // The liveness bound, and a quiet period one bound and 4 s long. With one
+  // append in flight a lagging follower catches up one round trip (and its
+  // fsync) per append, up to a snapshot's worth of entries behind: the
+  // bound allows for that, or a slow but healthy catch-up in a 2-node
+  // cluster (where the follower's ack is needed to commit) reads as a
+  // liveness failure.
+  scenario::Micros bound = scenario::default_liveness_bound(c, s.disk);
+  if (c.max_inflight == 1) {
+    const std::int64_t behind = c.snapshot_every > 0 ? c.snapshot_every : 200;
+    bound += behind / c.max_append_entries * (2 * n.latency.max + s.disk.fsync.max);
+    s.liveness_bound = bound;
+  }
+  s.duration = active + bound + 4 * kSecond;
   // One entry per append now and then: how a leader's no-op and the old
   // entries it re-sends come apart, the shape of the Raft paper's Figure 8.
   // A wide window and snapshots keep a follower that fell behind able to

@@ -63,6 +63,14 @@ class Shrinker {
 
   std::size_t runs() const { return runs_; }
 
+  // A liveness failure is judged after the faults end: a heal, restart or
+  // network change is what lets the cluster recover, and removing it would
+  // trade the failure for another (a cluster left lossy or cut off).
+  bool removable(const Fault& f) const {
+    if (check_ != "liveness") return true;
+    return f.kind != Fault::Kind::heal && f.kind != Fault::Kind::restart && f.kind != Fault::Kind::network;
+  }
+
   // ddmin over the faults: remove chunks, halving the chunk size down to one.
   void shrink_faults(Scenario& best) {
     std::size_t chunk = std::max<std::size_t>(1, best.faults.size() / 2);
@@ -71,8 +79,15 @@ class Shrinker {
       for (std::size_t start = 0; start < best.faults.size();) {
         Scenario candidate = best;
         const std::size_t end = std::min(start + chunk, candidate.faults.size());
-        candidate.faults.erase(candidate.faults.begin() + static_cast<std::ptrdiff_t>(start),
+        std::size_t kept = start;
+        for (std::size_t i = start; i < end; ++i)
+          if (!removable(best.faults[i])) candidate.faults[kept++] = best.faults[i];
+        candidate.faults.erase(candidate.faults.begin() + static_cast<std::ptrdiff_t>(kept),
                                candidate.faults.begin() + static_cast<std::ptrdiff_t>(end));
+        if (kept == end) {  // nothing in this chunk may go
+          start += chunk;
+          continue;
+        }
         if (still_fails(candidate)) {
           best = std::move(candidate);
           removed = true;

@@ -104,3 +104,29 @@ TEST_CASE("fuzz --print-scenario prints the scenario a seed generates, as a file
   CHECK(bad_bug.exit_code == 2);
   CHECK(bad_bug.out.find("--bug no-such-bug: no such planted bug") != std::string::npos);
 }
+
+TEST_CASE("shrinking a liveness failure keeps the faults that end the fault phase", "[fuzz][shrink]") {
+  // A liveness bound far too short for an election: the leader crash fails
+  // it. The pause of n3 at 1s plays no part and goes; the heal, the restart
+  // and the network reset at 3s would change nothing here either, but they
+  // are what lets a cluster recover, so a liveness failure keeps them (without
+  // them a shrunk file fails liveness for another reason: a network left lossy).
+  const auto failing = scenario::parse_scenario(
+      "name: short-bound\nseed: 3\nduration: 12s\nliveness_bound: 100ms\ncluster: {nodes: 3}\n"
+      "workload: {clients: 2}\nfaults:\n"
+      "  - {at: 1s, pause: {node: n3, for: 100ms}}\n"
+      "  - {at: 2s, crash: leader, for: 50ms}\n"
+      "  - {at: 3s, heal: true}\n"
+      "  - {at: 3s, restart: crashed}\n"
+      "  - {at: 3s, network: {drop: 0.0}}\n",
+      "short-bound.yaml");
+  REQUIRE(fuzz::failing_check(failing) == "liveness");
+  const auto shrunk = fuzz::shrink(failing, "liveness");
+  CHECK(fuzz::failing_check(shrunk.scenario) == "liveness");
+  std::set<scenario::Fault::Kind> kinds;
+  for (const auto& f : shrunk.scenario.faults) kinds.insert(f.kind);
+  CHECK(kinds.count(scenario::Fault::Kind::pause) == 0);
+  CHECK(kinds.count(scenario::Fault::Kind::heal) == 1);
+  CHECK(kinds.count(scenario::Fault::Kind::restart) == 1);
+  CHECK(kinds.count(scenario::Fault::Kind::network) == 1);
+}
