@@ -243,8 +243,7 @@ void Node::handle_append_response(const Message& message) {
     progress.next = std::max(progress.next, progress.match + 1);
     if (progress.state == Progress::State::probe) progress.become_replicate();
     progress.inflights.free_up_to(message.log_index);
-    if (message.from == transfer_target_ && progress.match == log_.last_index())
-      new_message(MessageType::timeout_now, message.from);
+    if (message.from == transfer_target_ && progress.match == log_.last_index()) send_timeout_now(message.from);
     if (maybe_commit()) {
       broadcast_append();
       return;

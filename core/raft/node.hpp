@@ -126,6 +126,7 @@ class Node {
   void answer_read(NodeId from, std::uint64_t request_id, LogIndex index);
   void release_confirmed_reads();
   bool lease_valid() const;
+  void send_timeout_now(NodeId to);
   void drop_pending_reads();
 
   Message& new_message_in(std::vector<Message>& buffer, MessageType type, NodeId to);
@@ -191,6 +192,7 @@ class Node {
   std::array<std::int64_t, 64> round_sent_tick_{};  // leader_ticks_ when recent rounds left
   NodeId transfer_target_ = kNoNode;
   int transfer_elapsed_ = 0;
+  bool lease_forfeited_ = false;  // sent TimeoutNow this term: no lease reads until the next term
 
   // Output buffers, swapped into a Ready.
   std::vector<Message> messages_;

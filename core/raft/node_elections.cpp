@@ -101,6 +101,7 @@ void Node::become_leader() {
   election_elapsed_ = 0;
   read_round_ = 0;
   leader_ticks_ = 0;
+  lease_forfeited_ = false;
   for (NodeId node = 1; node < progress_.size(); ++node) {
     Progress& progress = progress_[node];
     progress.match = 0;
@@ -151,12 +152,22 @@ void Node::campaign(bool pre, std::uint64_t context) {
   }
 }
 
+void Node::send_timeout_now(NodeId to) {
+  // The target campaigns at once and its voters grant it inside their
+  // CheckQuorum lease (etcd's campaignTransfer): from now on a newer leader
+  // may exist before this one's lease runs out, whenever the message lands,
+  // even after the transfer is abandoned. Thesis §6.4.1: the lease is over;
+  // reads for the rest of this term confirm leadership with a round.
+  lease_forfeited_ = true;
+  new_message(MessageType::timeout_now, to);
+}
+
 void Node::transfer_leadership(NodeId to) {
   if (role_ != Role::leader || to == config_.id || !is_voter(to)) return;
   transfer_target_ = to;
   transfer_elapsed_ = 0;
   if (progress_[to].match == log_.last_index()) {
-    new_message(MessageType::timeout_now, to);
+    send_timeout_now(to);
   } else {
     send_append(to, true);
   }

@@ -52,6 +52,7 @@ bool Node::lease_valid() const {
   // CheckQuorum lease), so no other leader can exist until then, measured
   // from when the round left. One tick less, since the nodes' ticks are not
   // aligned. The hazard: this assumes clocks run at the same rate.
+  if (lease_forfeited_) return false;  // a leadership transfer was started this term
   std::array<std::uint64_t, kMaxNodes> acked{};
   std::size_t count = 0;
   for (NodeId voter : members_.voters) acked[count++] = voter == config_.id ? read_round_ : progress_[voter].acked_read_round;

@@ -231,6 +231,43 @@ TEST_CASE("§6.4 lease reads stop before the followers may elect another leader"
   }
 }
 
+TEST_CASE("§6.4.1 a leader that starts a leadership transfer gives up its lease for the rest of its term",
+          "[core][raft][read][transfer]") {
+  // TimeoutNow makes the target campaign at once, and its voters grant it
+  // inside their CheckQuorum lease: a new leader can commit while the old
+  // one's lease would still run (fuzz seed 2034229: a stale lease read).
+  // Whenever TimeoutNow lands, even late: the lease is over until the next term.
+  Options options;
+  options.read_mode = ReadMode::lease;
+  options.check_quorum = true;
+  Cluster cluster(3, options);
+  cluster.elect(1);
+  cluster.node(1).read_index(12);
+  cluster.send(cluster.take(1).messages);
+  cluster.stabilize();
+  REQUIRE(has_read(cluster.read_states(1), 12, 1));
+  cluster.node(1).read_index(13);
+  REQUIRE(cluster.take(1).read_states.size() == 1);  // the lease holds
+
+  cluster.node(1).transfer_leadership(2);
+  Ready ready = cluster.take(1);
+  CHECK(count_if(ready.messages, is(MessageType::timeout_now)) == 1);  // in flight, not delivered yet
+  cluster.node(1).read_index(14);
+  ready = cluster.take(1);
+  CHECK(ready.read_states.empty());  // not from the lease...
+  CHECK(count_if(ready.messages, is(MessageType::heartbeat)) == 2);  // ...but confirmed by a round
+  // The round is acknowledged (TimeoutNow still lost): the read is served,
+  // and the next one again needs a round of its own.
+  cluster.send(ready.messages);
+  cluster.stabilize();
+  CHECK(has_read(cluster.read_states(1), 14, 1));
+  REQUIRE(cluster.node(1).role() == Role::leader);
+  cluster.node(1).read_index(15);
+  ready = cluster.take(1);
+  CHECK(ready.read_states.empty());
+  CHECK(count_if(ready.messages, is(MessageType::heartbeat)) == 2);
+}
+
 TEST_CASE("§6.4 lease reads without CheckQuorum fall back to a heartbeat round", "[core][raft][read]") {
   Options options;
   options.read_mode = ReadMode::lease;
