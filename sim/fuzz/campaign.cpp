@@ -49,11 +49,10 @@ void write_failure(Failure& failure, const scenario::Scenario& scenario, const C
   if (options.out_dir.empty()) return;
   std::filesystem::create_directories(options.out_dir);
   const std::string path = fmt::format("{}/seed-{}.yaml", options.out_dir, failure.seed);
-  const auto bugs = raft::enabled_bug_names(options.bugs);
-  std::string header = fmt::format(
-      "raftsim {} fuzz failure: seed {} fails check `{}`\n{}\nreplay: raftsim run {}{}\nshrunk from {} to {}",
-      options.version, failure.seed, failure.check, failure.detail.substr(0, failure.detail.find('\n')), path,
-      bugs.empty() ? "" : fmt::format(" --bug {}", fmt::join(bugs, " --bug ")), failure.size_before, failure.size_after);
+  std::string header = fmt::format("raftsim {} fuzz failure: seed {} fails check `{}`\n{}\nreplay: {}\nshrunk from {} to {}",
+                                   options.version, failure.seed, failure.check,
+                                   failure.detail.substr(0, failure.detail.find('\n')), replay_command(path, options.bugs),
+                                   failure.size_before, failure.size_after);
   // Write to a temporary name, then rename: never a half-written file.
   const std::string temporary = path + ".tmp";
   const std::string text = scenario::to_yaml(scenario, header);
@@ -68,6 +67,11 @@ void write_failure(Failure& failure, const scenario::Scenario& scenario, const C
 }
 
 }  // namespace
+
+std::string replay_command(const std::string& file, const raft::Bugs& bugs) {
+  const auto names = raft::enabled_bug_names(bugs);
+  return fmt::format("raftsim run {}{}", file, names.empty() ? "" : fmt::format(" --bug {}", fmt::join(names, " --bug ")));
+}
 
 Failure run_seed(std::uint64_t seed, const CampaignOptions& options, std::uint64_t* events) {
   Failure failure;

@@ -52,6 +52,11 @@ struct CampaignReport {
 CampaignReport run_campaign(const CampaignOptions& options, const std::function<bool()>& stop,
                             const std::function<void(const Progress&)>& progress);
 
+// The command that replays a failure file: `raftsim run FILE --bug NAME...`,
+// naming the planted bugs as the campaign's --bug did (the file's `bugs:`
+// says the same, so the file alone also replays it).
+std::string replay_command(const std::string& file, const raft::Bugs& bugs);
+
 // One seed: generate, write to YAML, read back, run. Empty check when it passes.
 Failure run_seed(std::uint64_t seed, const CampaignOptions& options, std::uint64_t* events = nullptr);
 

@@ -7,6 +7,7 @@
 
 #include "core/input_error.hpp"
 #include "sim/history/history.hpp"
+#include "sim/history/line_cursor.hpp"
 
 namespace raftsim::history {
 
@@ -42,10 +43,19 @@ LoadedHistory load_history(const std::string& path, std::optional<Format> format
   LoadedHistory loaded;
   loaded.format = format ? *format : detect_format(text, path);
   switch (loaded.format) {
-    case Format::porcupine_etcd: loaded.history = parse_porcupine_etcd(text, path); break;
+    case Format::porcupine_etcd: loaded.history = parse_porcupine_etcd(text, path, &loaded.counts); break;
     case Format::porcupine_kv: loaded.history = parse_porcupine_kv(text, path); break;
     case Format::jsonl: loaded.history = parse_jsonl(text, path); break;
   }
+  if (loaded.format != Format::porcupine_etcd) {
+    std::size_t lines = 0;
+    detail::for_each_line(text, [&](std::string_view, std::size_t number) { lines = number; });
+    loaded.counts.lines = lines;
+  }
+  if (loaded.history.empty())
+    throw InputError(fmt::format("{}: no operation in {} line{} read as {}: is it the right file{}?", path,
+                                 loaded.counts.lines, loaded.counts.lines == 1 ? "" : "s", to_string(loaded.format),
+                                 format ? ", and the right --format" : " (or pass --format)"));
   return loaded;
 }
 

@@ -76,7 +76,15 @@ History read_porcupine_etcd(const std::string& path);
 History read_porcupine_kv(const std::string& path);
 // The same from text already in memory; `name` is used in error messages.
 History parse_jsonl(std::string_view text, const std::string& name);
-History parse_porcupine_etcd(std::string_view text, const std::string& name);
+// What a parse read: lines in the file, and (porcupine-etcd, whose logs mix
+// operation lines with other loggers' output) the non-blank lines that match
+// none of the format's patterns and were skipped.
+struct LineCounts {
+  std::size_t lines = 0;
+  std::size_t skipped = 0;
+  std::size_t first_skipped = 0;  // 1-based line number; 0 when none
+};
+History parse_porcupine_etcd(std::string_view text, const std::string& name, LineCounts* counts = nullptr);
 History parse_porcupine_kv(std::string_view text, const std::string& name);
 
 // Tells the format from the content: EDN `{:` lines are porcupine-kv, Jepsen
@@ -87,8 +95,11 @@ Format detect_format(std::string_view text, const std::string& name);
 struct LoadedHistory {
   Format format = Format::jsonl;
   History history;
+  LineCounts counts;
 };
-// Reads a file in the given format, or in the format its content shows.
+// Reads a file in the given format, or in the format its content shows. A
+// file with no operation in it is an input error (almost always the wrong
+// file or the wrong --format), naming the lines read and the format tried.
 LoadedHistory load_history(const std::string& path, std::optional<Format> format = std::nullopt);
 Model default_model(Format format);
 

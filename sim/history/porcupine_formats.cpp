@@ -1,5 +1,5 @@
 // The two history formats of Porcupine's test data (see
-// ../shared/conformance/README.md), read as Porcupine's own test parsers do:
+// tests/data/porcupine/README.md and docs/reference.md), read as Porcupine's own test parsers do:
 // events in file order (the line order is the only clock), an invocation
 // left without a completion at the end of the file has an unknown outcome,
 // and Jepsen's `:info` completions are ignored (so the operation stays
@@ -103,16 +103,24 @@ std::optional<std::string> nil_or_value(std::string_view word) {
 
 // Lines of interest: `INFO  jepsen.util - 3	:invoke	:read	nil`. Anything
 // else (other loggers, lines about other functions) is noise, as for Porcupine.
-History parse_porcupine_etcd(std::string_view text, const std::string& name) {
+History parse_porcupine_etcd(std::string_view text, const std::string& name, LineCounts* counts) {
   Pairing pairing;
+  LineCounts local;
+  LineCounts& count = counts ? *counts : local;
+  count = {};
+  const auto skip = [&](std::string_view line, std::size_t line_number) {
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) return;  // blank lines are not noise
+    if (count.skipped++ == 0) count.first_skipped = line_number;
+  };
   detail::for_each_line(text, [&](std::string_view line, std::size_t line_number) {
+    count.lines = line_number;
     const std::size_t marker = line.find("jepsen.util - ");
-    if (marker == std::string_view::npos) return;
+    if (marker == std::string_view::npos) return skip(line, line_number);
     std::string_view rest = line.substr(marker + 14);
     const auto process = parse_process(next_word(rest));
     const auto type = parse_event_type(next_word(rest));
     const std::string_view f = next_word(rest);
-    if (!process || !type || (f != ":read" && f != ":write" && f != ":cas")) return;
+    if (!process || !type || (f != ":read" && f != ":write" && f != ":cas")) return skip(line, line_number);
     // The value is the rest of the line: `nil`, `4` or `[4 2]`.
     std::size_t value_column = line.size() - rest.size();
     while (value_column < line.size() && (line[value_column] == ' ' || line[value_column] == '\t')) ++value_column;

@@ -143,6 +143,8 @@ std::string to_yaml(const Scenario& s, const std::string& header) {
   out << "name: " << quoted(s.name) << "\n";
   if (!s.description.empty()) out << "description: " << quoted(s.description) << "\n";
   out << "seed: " << s.seed << "\n";
+  if (const auto bugs = raft::enabled_bug_names(s.bugs); !bugs.empty())
+    out << fmt::format("bugs: [{}]\n", fmt::join(bugs, ", "));
   out << "duration: " << duration(s.duration) << "\n";
   const ClusterSpec& c = s.cluster;
   out << fmt::format(

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -25,11 +26,12 @@ class ScenarioParser {
   void parse(const YAML::Node& root) {
     if (!root.IsDefined() || root.IsNull()) in_.fail_at({}, "scenario", "the file is empty; expected at least `duration`");
     in_.check_keys(root, "",
-                   {"name", "description", "seed", "duration", "cluster", "network", "disk", "workload", "faults",
-                    "checks", "liveness_bound", "expect"});
+                   {"name", "description", "seed", "bugs", "duration", "cluster", "network", "disk", "workload",
+                    "faults", "checks", "liveness_bound", "expect"});
     if (root["name"]) out_.name = in_.string(root["name"], "name");
     if (root["description"]) out_.description = in_.string(root["description"], "description");
     if (root["seed"]) out_.seed = static_cast<std::uint64_t>(in_.integer(root["seed"], "seed", 0, INT64_MAX));
+    if (root["bugs"]) parse_bugs(root["bugs"]);
     if (!root["duration"]) in_.fail(root, "duration", "missing: every scenario needs a `duration`, like `duration: 30s`");
     out_.duration = in_.duration(root["duration"], "duration", 1, kMaxDuration);
     if (root["cluster"]) parse_cluster(root["cluster"]);
@@ -174,14 +176,38 @@ class ScenarioParser {
     return s;
   }
 
+  // Every list of nodes names each node once: a repeat is a typo or a
+  // misunderstanding (a node in two partition groups), never a meaning.
+  // `seen` spans the lists that must not overlap (all groups of a partition,
+  // both sides of a one-way cut); `clash` says why, given the earlier key.
+  struct Named {
+    NodeSelector selector;
+    SourceMark mark;
+    std::string key;
+  };
+  using ClashMessage = std::function<std::string(const std::string& text, const Named& earlier)>;
+
   NodeList node_list(const YAML::Node& node, const std::string& key) {
+    std::vector<Named> seen;
+    return node_list(node, key, seen, [](const std::string& text, const Named& earlier) {
+      return fmt::format("{} is listed twice (first at line {}, column {}): name each node once", text,
+                         earlier.mark.line, earlier.mark.column);
+    });
+  }
+
+  NodeList node_list(const YAML::Node& node, const std::string& key, std::vector<Named>& seen, const ClashMessage& clash) {
     NodeList list;
-    if (node.IsScalar()) {
-      list.push_back(selector(node, key, true));
-      return list;
+    if (!node.IsScalar() && (!node.IsSequence() || node.size() == 0))
+      in_.fail(node, key, "expected a list of nodes, like [n1, n2]");
+    const std::size_t count = node.IsScalar() ? 1 : node.size();
+    for (std::size_t i = 0; i < count; ++i) {
+      const YAML::Node item = node.IsScalar() ? node : node[i];
+      const NodeSelector s = selector(item, key, true);
+      for (const Named& earlier : seen)
+        if (earlier.selector.kind == s.kind && earlier.selector.node == s.node) in_.fail(item, key, clash(s.text(), earlier));
+      seen.push_back({s, in_.mark(item), key});
+      list.push_back(s);
     }
-    if (!node.IsSequence() || node.size() == 0) in_.fail(node, key, "expected a list of nodes, like [n1, n2]");
-    for (std::size_t i = 0; i < node.size(); ++i) list.push_back(selector(node[i], key, true));
     return list;
   }
 
@@ -236,11 +262,24 @@ class ScenarioParser {
         in_.check_keys(value, key, {"from", "to"});
         if (!value["from"] || !value["to"]) in_.fail(value, key, "a one-way partition needs both `from` and `to`");
         f.kind = Fault::Kind::partition_one_way;
-        f.from = node_list(value["from"], key + ".from");
-        f.to = node_list(value["to"], key + ".to");
+        std::vector<Named> seen;
+        const auto clash = [](const std::string& text, const Named& earlier) {
+          return fmt::format("{} is already in {} (line {}, column {}): a node cannot be cut off from itself, and "
+                             "each side names a node once",
+                             text, earlier.key, earlier.mark.line, earlier.mark.column);
+        };
+        f.from = node_list(value["from"], key + ".from", seen, clash);
+        f.to = node_list(value["to"], key + ".to", seen, clash);
       } else if (value.IsSequence() && value.size() >= 1) {
         f.kind = Fault::Kind::partition_groups;
-        for (std::size_t g = 0; g < value.size(); ++g) f.groups.push_back(node_list(value[g], fmt::format("{}[{}]", key, g)));
+        std::vector<Named> seen;
+        const auto clash = [](const std::string& text, const Named& earlier) {
+          return fmt::format("{} is already in {} (line {}, column {}): a node belongs to one group only (for a "
+                             "node that reaches both sides, use the named partition `partition: bridge`)",
+                             text, earlier.key, earlier.mark.line, earlier.mark.column);
+        };
+        for (std::size_t g = 0; g < value.size(); ++g)
+          f.groups.push_back(node_list(value[g], fmt::format("{}[{}]", key, g), seen, clash));
       } else {
         in_.fail(value, key, "expected groups like [[n1, n2], [n3, n4, n5]], a one-way {from, to}, or a named partition");
       }
@@ -326,6 +365,23 @@ class ScenarioParser {
     if (node["within"]) f.within = in_.duration(node["within"], path + ".within", 1, kMaxDuration);
     if (node["delay"]) f.delay = in_.duration(node["delay"], path + ".delay", 0, kMaxDuration);
     if (node["nth"]) f.nth = static_cast<int>(in_.integer(node["nth"], path + ".nth", 1, 1'000'000));
+  }
+
+  // `bugs: [local-read]`: the planted bugs this scenario demonstrates.
+  void parse_bugs(const YAML::Node& node) {
+    if (!node.IsSequence())
+      in_.fail(node, "bugs", "expected a list of planted bugs, like [local-read] (`raftsim bugs` lists them)");
+    for (std::size_t i = 0; i < node.size(); ++i) {
+      const std::string name = in_.string(node[i], "bugs");
+      const auto names = raft::enabled_bug_names(out_.bugs);
+      if (std::find(names.begin(), names.end(), name) != names.end())
+        in_.fail(node[i], "bugs", fmt::format("{} is listed twice", name));
+      if (!raft::enable_bug(out_.bugs, name)) {
+        std::vector<std::string> known;
+        for (const auto& info : raft::all_bugs()) known.emplace_back(info.name);
+        in_.fail(node[i], "bugs", fmt::format("no planted bug '{}' (expected one of: {})", name, fmt::join(known, ", ")));
+      }
+    }
   }
 
   void parse_checks(const YAML::Node& node) {

@@ -199,7 +199,9 @@ struct Scenario {
   // every live node converge within it. Unset: default_liveness_bound().
   std::optional<Micros> liveness_bound;
   std::vector<Expectation> expect;
-  raft::Bugs bugs;                  // from the command line, not the file
+  // Planted bugs: the file's `bugs:` list (a bug demonstration names what it
+  // shows), then the command line's --bug; `run --no-bugs` drops the file's.
+  raft::Bugs bugs;
   std::string source_name;          // file name, or "built-in quickstart"
   std::string source_text;          // the YAML as given
 

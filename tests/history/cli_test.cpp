@@ -14,9 +14,11 @@ namespace {
 
 using Run = raftsim::test::CommandRun;
 
-Run raftsim_cli(const std::string& arguments) { return raftsim::test::run_raftsim(arguments); }
+Run raftsim_cli(const std::string& arguments, const std::string& stderr_to = "&1") {
+  return raftsim::test::run_raftsim(arguments, stderr_to);
+}
 
-const std::string porcupine = RAFTSIM_SHARED_DIR "/conformance/porcupine/";
+const std::string porcupine = RAFTSIM_TEST_DATA_DIR "/porcupine/";
 
 }  // namespace
 
@@ -61,4 +63,43 @@ TEST_CASE("cli: check-history --help shows an example", "[history][cli]") {
   CHECK(run.exit_code == 0);
   CHECK(run.out.find("Examples:") != std::string::npos);
   CHECK(run.out.find("raftsim check-history") != std::string::npos);
+}
+
+TEST_CASE("cli: a history with no operation is the wrong file: exit 2 with the lines read and the format tried",
+          "[history][cli]") {
+  const std::string empty = "cli_test_empty.jsonl";
+  const std::string unrelated = "cli_test_unrelated.log";
+  std::ofstream(empty) << "";
+  std::ofstream(unrelated) << "hello\nthis is not a history\n\nat all\n";
+  const Run empty_run = raftsim_cli("check-history " + empty);
+  const Run unrelated_run = raftsim_cli("check-history --format porcupine-etcd " + unrelated);
+  const Run guessed_run = raftsim_cli("check-history " + unrelated);
+  std::remove(empty.c_str());
+  std::remove(unrelated.c_str());
+  CHECK(empty_run.exit_code == 2);
+  CHECK(empty_run.out.find("no operation in 0 lines read as jsonl") != std::string::npos);
+  INFO(unrelated_run.out);
+  CHECK(unrelated_run.exit_code == 2);
+  CHECK(unrelated_run.out.find("no operation in 4 lines read as porcupine-etcd") != std::string::npos);
+  CHECK(unrelated_run.out.find("linearizable") == std::string::npos);
+  CHECK(guessed_run.exit_code == 2);
+  CHECK(guessed_run.out.find("cannot tell the history format") != std::string::npos);
+}
+
+TEST_CASE("cli: porcupine-etcd lines that match no pattern are counted and reported", "[history][cli]") {
+  const std::string path = "cli_test_noisy.log";
+  {
+    std::ifstream in(porcupine + "jepsen/etcd_002.log");
+    std::ofstream out(path);
+    out << "a line from another logger\n\n" << in.rdbuf() << "INFO  jepsen.util - 3\t:frobnicate\t:read\tnil\n";
+  }
+  const Run run = raftsim_cli("check-history " + path);
+  const Run json = raftsim_cli("check-history --json " + path, "/dev/null");
+  std::remove(path.c_str());
+  INFO(run.out);
+  CHECK(run.exit_code == 0);
+  CHECK(run.out.find(path + ": 2 of 157 lines match no porcupine-etcd pattern and were skipped (the first: line 1)") !=
+        std::string::npos);
+  CHECK(run.out.find(path + ": linearizable") != std::string::npos);
+  CHECK(json.out.find("\"lines\": 157, \"lines_skipped\": 2") != std::string::npos);
 }

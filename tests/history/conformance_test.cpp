@@ -1,4 +1,4 @@
-// Every history in ../shared/conformance/porcupine gets the verdict that
+// Every history in tests/data/porcupine gets the verdict that
 // Porcupine's own test suite asserts for it (expected.tsv).
 #include <fstream>
 #include <sstream>
@@ -18,7 +18,7 @@ struct Expected {
 };
 
 std::vector<Expected> load_expected() {
-  std::ifstream in(RAFTSIM_SHARED_DIR "/conformance/porcupine/expected.tsv");
+  std::ifstream in(RAFTSIM_TEST_DATA_DIR "/porcupine/expected.tsv");
   REQUIRE(in.good());
   std::vector<Expected> rows;
   std::string line;
@@ -41,7 +41,7 @@ void check_all(const std::string& prefix, bool want_witness) {
   std::size_t checked = 0;
   for (const Expected& row : rows) {
     if (row.file.rfind(prefix, 0) != 0) continue;
-    const std::string path = RAFTSIM_SHARED_DIR "/conformance/porcupine/" + row.file;
+    const std::string path = RAFTSIM_TEST_DATA_DIR "/porcupine/" + row.file;
     const auto format = h::parse_format(row.format);
     const auto model = h::parse_model(row.model);
     REQUIRE(format);

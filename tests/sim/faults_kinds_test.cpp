@@ -296,7 +296,7 @@ TEST_CASE("crash selectors resolve as documented", "[faults]") {
   }
 }
 
-TEST_CASE("crash with lose_unsynced true loses unsynced acknowledged writes; with false it keeps them", "[faults]") {
+TEST_CASE("crash with lose_unsynced true loses unsynced acknowledged writes, and with false it keeps them", "[faults]") {
   // With followers acknowledging before fsync (the planted bug), only the
   // loss of unsynced writes on a crash can lose an acknowledged write. The
   // same scenario with lose_unsynced: false keeps every acknowledged write.
@@ -317,7 +317,7 @@ TEST_CASE("crash with lose_unsynced true loses unsynced acknowledged writes; wit
 
 // ------------------------------------------------------------------ pause, clocks, transfer
 
-TEST_CASE("pausing the leader leads to a new term and a new leader; the old one steps down on resume", "[faults]") {
+TEST_CASE("pausing the leader leads to a new term and a new leader, and the old one steps down on resume", "[faults]") {
   for (std::uint64_t seed : {1u, 2u, 3u}) {
     INFO("seed " << seed);
     const auto baseline = test::run_observed(make("", seed));

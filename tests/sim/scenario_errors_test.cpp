@@ -141,3 +141,57 @@ TEST_CASE("raftsim run exits 2 with file, line and column for a malformed scenar
   CHECK(run_cli("name: no-duration\n", output) == 2);
   CHECK(output.find("duration") != std::string::npos);
 }
+
+TEST_CASE("a node in two partition groups is an error that points to the bridge generator", "[scenario][errors]") {
+  const auto message = error_of("duration: 10s\ncluster: {nodes: 3}\nfaults:\n  - at: 1s\n    partition: [[n1, n2], [n2, n3]]\n");
+  INFO(message);
+  CHECK(message.find("bad.yaml:5:28") != std::string::npos);
+  CHECK(message.find("faults[0].partition[1]") != std::string::npos);
+  CHECK(message.find("n2 is already in faults[0].partition[0] (line 5, column 22)") != std::string::npos);
+  CHECK(message.find("partition: bridge") != std::string::npos);
+  // The same selector in two groups, and a node twice in one group.
+  CHECK(error_of("duration: 10s\nfaults:\n  - {at: 1s, partition: [[leader], [leader, n3]]}\n")
+            .find("leader is already in faults[0].partition[0]") != std::string::npos);
+  CHECK(error_of("duration: 10s\nfaults:\n  - {at: 1s, partition: [[n1, n1], [n3]]}\n")
+            .find("n1 is already in faults[0].partition[0]") != std::string::npos);
+}
+
+TEST_CASE("a one-way partition names each node on one side only", "[scenario][errors]") {
+  const auto both = error_of("duration: 10s\nfaults:\n  - {at: 1s, partition: {from: [n1, n2], to: [n2, n3]}}\n");
+  INFO(both);
+  CHECK(both.find("bad.yaml:3:47") != std::string::npos);
+  CHECK(both.find("faults[0].partition.to: n2 is already in faults[0].partition.from") != std::string::npos);
+  CHECK(error_of("duration: 10s\nfaults:\n  - {at: 1s, partition: {from: [n1, n1], to: [n3]}}\n")
+            .find("n1 is already in faults[0].partition.from") != std::string::npos);
+  CHECK(error_of("duration: 10s\nfaults:\n  - {at: 1s, partition: {from: leader, to: [follower, leader]}}\n")
+            .find("leader is already in faults[0].partition.from") != std::string::npos);
+}
+
+TEST_CASE("node lists of crashes, restarts and expectations name each node once", "[scenario][errors]") {
+  const auto crash = error_of("duration: 10s\nfaults:\n  - {at: 1s, crash: [n1, n2, n1]}\n");
+  INFO(crash);
+  CHECK(crash.find("bad.yaml:3:30") != std::string::npos);
+  CHECK(crash.find("faults[0].crash: n1 is listed twice (first at line 3, column 22)") != std::string::npos);
+  CHECK(error_of("duration: 10s\nfaults:\n  - {at: 1s, restart: [crashed, crashed]}\n")
+            .find("faults[0].restart: crashed is listed twice") != std::string::npos);
+  CHECK(error_of("duration: 10s\nfaults:\n  - {at: 1s, crash: [any, any]}\n").find("any is listed twice") !=
+        std::string::npos);
+  const auto expectation = error_of("duration: 10s\nexpect:\n  - no_commit: {nodes: [n1, n2, n2], during: [1s, 2s]}\n");
+  CHECK(expectation.find("expect[0].no_commit.nodes: n2 is listed twice") != std::string::npos);
+  // Distinct selectors stay legal: they are resolved when the fault fires.
+  CHECK(error_of("duration: 10s\nfaults:\n  - {at: 1s, crash: [leader, follower]}\n") == "(no error)");
+}
+
+TEST_CASE("`bugs:` names planted bugs, and an unknown or repeated one is an error", "[scenario][errors][bugs]") {
+  const auto scenario = scenario::parse_scenario("duration: 10s\nbugs: [local-read, watch-gap]\n", "ok.yaml");
+  CHECK(raft::enabled_bug_names(scenario.bugs) == std::vector<std::string>{"local-read", "watch-gap"});
+  const auto unknown = error_of("duration: 10s\nbugs: [local-raed]\n");
+  CHECK(unknown.find("bad.yaml:2:8") != std::string::npos);
+  CHECK(unknown.find("no planted bug 'local-raed' (expected one of: ") != std::string::npos);
+  CHECK(error_of("duration: 10s\nbugs: [local-read, local-read]\n").find("local-read is listed twice") !=
+        std::string::npos);
+  CHECK(error_of("duration: 10s\nbugs: local-read\n").find("expected a list of planted bugs") != std::string::npos);
+  // The bugs survive the round trip through a written file (fuzz and shrink write them).
+  const auto again = scenario::parse_scenario(scenario::to_yaml(scenario), "again.yaml");
+  CHECK(raft::enabled_bug_names(again.bugs) == std::vector<std::string>{"local-read", "watch-gap"});
+}

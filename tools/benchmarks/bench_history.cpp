@@ -1,6 +1,6 @@
 // Benchmark of the linearizability checker (issue 5): parse + check times for
 // Porcupine's test data and for a generated large history.
-//   bench_history [SHARED_DIR]      (default: ../shared)
+//   bench_history [DATA_DIR]      (default: tests/data, the repository's test data)
 // Prints one line per item with milliseconds. Benchmarks may read the wall
 // clock; the checker itself never does.
 #include <algorithm>
@@ -134,8 +134,8 @@ void report(const std::string& name, double ms, const Totals& totals) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::string shared = argc > 1 ? argv[1] : "../shared";
-  const std::string porcupine = shared + "/conformance/porcupine/";
+  const std::string data = argc > 1 ? argv[1] : "tests/data";
+  const std::string porcupine = data + "/porcupine/";
 
   std::vector<std::string> jepsen;
   for (const auto& entry : std::filesystem::directory_iterator(porcupine + "jepsen")) {

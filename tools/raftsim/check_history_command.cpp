@@ -76,6 +76,9 @@ int check_histories(const CheckHistoryOptions& options) {
   for (const std::string& file : options.files) {
     const auto started = std::chrono::steady_clock::now();
     const h::LoadedHistory loaded = h::load_history(file, format);
+    if (loaded.counts.skipped > 0)
+      fmt::print(stderr, "{}: {} of {} lines match no {} pattern and were skipped (the first: line {})\n", file,
+                 loaded.counts.skipped, loaded.counts.lines, h::to_string(loaded.format), loaded.counts.first_skipped);
     const auto deadline = started + timeout;
     h::CheckOptions check_options;
     check_options.should_stop = [deadline] { return std::chrono::steady_clock::now() >= deadline; };
@@ -87,8 +90,9 @@ int check_histories(const CheckHistoryOptions& options) {
     if (result.verdict != h::Verdict::linearizable) all_linearizable = false;
 
     if (options.json) {
-      fmt::print("{{\"file\": {}, \"verdict\": \"{}\", \"ops\": {}, \"micros\": {}}}\n", json_string(file),
-                 h::to_string(result.verdict), result.ops, micros);
+      fmt::print("{{\"file\": {}, \"verdict\": \"{}\", \"ops\": {}, \"micros\": {}, \"lines\": {}, \"lines_skipped\": {}}}\n",
+                 json_string(file), h::to_string(result.verdict), result.ops, micros, loaded.counts.lines,
+                 loaded.counts.skipped);
     } else if (result.verdict == h::Verdict::linearizable) {
       fmt::print("{}: linearizable\n", file);
     } else if (result.verdict == h::Verdict::unknown) {
@@ -109,8 +113,8 @@ Action add_check_history_command(CLI::App& app) {
   command->footer(
       "Examples:\n"
       "  raftsim check-history run-history.jsonl\n"
-      "  raftsim check-history --format porcupine-etcd --model register ../shared/conformance/porcupine/jepsen/*.log\n"
-      "  raftsim check-history --json --timeout 10s ../shared/conformance/porcupine/kv/c50-ok.txt\n"
+      "  raftsim check-history --format porcupine-etcd --model register tests/data/porcupine/jepsen/*.log\n"
+      "  raftsim check-history --json --timeout 10s tests/data/porcupine/kv/c50-ok.txt\n"
       "Formats are told from the content when --format is omitted; the model defaults to register for\n"
       "porcupine-etcd and kv for porcupine-kv and jsonl.\n"
       "Exit codes: 0 all linearizable, 1 some not linearizable or timed out, 2 bad input.");

@@ -17,6 +17,7 @@
 #include "sim/report.hpp"
 #include "sim/scenario/yaml_reader.hpp"
 #include "tools/raftsim/commands.hpp"
+#include "tools/raftsim/number_option.hpp"
 
 namespace raftsim::cli {
 
@@ -64,8 +65,8 @@ void write_junit(const std::string& path, const fuzz::CampaignReport& report, co
     }
     for (const auto& failure : report.failures) {
       out << fmt::format("  <testcase classname=\"raftsim.fuzz\" name=\"seed {}\">\n", failure.seed);
-      out << fmt::format("    <failure message=\"{} failed\">{}\nreplay: raftsim run {}</failure>\n", escape(failure.check),
-                         escape(failure.detail), escape(failure.file));
+      out << fmt::format("    <failure message=\"{} failed\">{}\nreplay: {}</failure>\n", escape(failure.check),
+                         escape(failure.detail), escape(fuzz::replay_command(failure.file, options.bugs)));
       out << "  </testcase>\n";
     }
     out << "</testsuite>\n";
@@ -146,9 +147,9 @@ int fuzz(const FuzzOptions& o) {
                                  seconds > 0 ? static_cast<double>(report.events) / seconds / 1e6 : 0.0,
                                  report.failures.size());
   for (const auto& f : report.failures)
-    text += fmt::format("  seed {}: {} failed: {}\n    shrunk {} -> {}; replay: raftsim run {}\n", f.seed, f.check,
+    text += fmt::format("  seed {}: {} failed: {}\n    shrunk {} -> {}; replay: {}\n", f.seed, f.check,
                         f.detail.substr(0, f.detail.find('\n')), f.size_before, f.size_after,
-                        f.file.empty() ? "(not written)" : f.file);
+                        f.file.empty() ? "(not written)" : fuzz::replay_command(f.file, options.bugs));
   if (o.json) {
     if (!o.quiet) fmt::print(stderr, "{}", text);
     std::string failures;
@@ -188,20 +189,22 @@ Action add_fuzz_command(CLI::App& app) {
       "Each failure is written, shrunk, as OUT/seed-<seed>.yaml; `raftsim run` replays it. Beside it,\n"
       "OUT/seed-<seed>.html pictures the replay (as `raftsim run FILE --report`).\n"
       "Exit codes: 0 no failure, 1 failures found, 2 bad input, 3 internal error.");
-  command->add_option("--seeds", o->seeds, "How many seeds the campaign covers (default 100 without --time)");
+  command->add_option("--seeds", o->seeds, "How many seeds the campaign covers (default 100 without --time)")
+      ->check(whole_number(1, INT64_MAX));
   command->add_option("--time", o->time, "Run until this much wall time has passed, like 60s or 10m");
-  command->add_option("--seed-start", o->seed_start, "The first seed");
+  command->add_option("--seed-start", o->seed_start, "The first seed")->check(whole_number(0, INT64_MAX));
   command->add_option("--shard", o->shard, "I/N: run only the seeds with seed % N == I");
-  command->add_option("--jobs", o->jobs, "Worker threads (default: the number of cores)");
+  command->add_option("--jobs", o->jobs, "Worker threads (default: the number of cores)")->check(whole_number(1, 256));
   command->add_option("--nodes", o->nodes, "Cluster sizes to draw from, like 3,5 (default 1..7)");
   command->add_option("--out", o->out, "Directory for failure files and their HTML reports (default fuzz-failures)");
   command->add_option("--junit", o->junit, "Write a JUnit XML report here");
-  command->add_option("--bug", o->bugs, "Plant a bug (repeatable)");
+  one_value_per_use(command->add_option("--bug", o->bugs, "Plant a bug (repeatable)"));
   command->add_flag("--no-shrink", o->no_shrink, "Write failures as generated, without shrinking");
   command->add_flag("--json", o->json, "Print the summary as JSON on stdout");
   command->add_flag("-q,--quiet", o->quiet, "Print only failures");
   command->add_option("--print-scenario", o->print_seed,
-                      "Print the scenario this seed generates (YAML that `raftsim run` takes) and exit");
+                      "Print the scenario this seed generates (YAML that `raftsim run` takes) and exit")
+      ->check(whole_number(0, INT64_MAX));
   return [o] { return fuzz(*o); };
 }
 

@@ -16,6 +16,7 @@
 #include "sim/report/quorum_report.hpp"
 #include "sim/scenario/yaml_reader.hpp"
 #include "tools/raftsim/commands.hpp"
+#include "tools/raftsim/number_option.hpp"
 
 namespace raftsim::cli {
 
@@ -309,17 +310,20 @@ Action add_quorum_command(CLI::App& app) {
       "\n"
       "Exit codes: 0 done, 1 a safety check failed during --simulate, 2 bad input, 3 internal error.");
   command->add_option("--max", o->max, "Cluster sizes 1..MAX (1 to 15; default 7)");
-  command->add_option("--nodes", o->nodes, "Only these cluster sizes, like 3,4 (instead of --max)")->delimiter(',');
-  command->add_option("--p", o->p, "Probability that a node is down (default 0.05); several: 0.01,0.05 or repeated")
-      ->delimiter(',');
+  one_value_per_use(command->add_option("--nodes", o->nodes, "Only these cluster sizes, like 3,4 (instead of --max)")->delimiter(','));
+  one_value_per_use(
+      command->add_option("--p", o->p, "Probability that a node is down (default 0.05); several: 0.01,0.05 or repeated")
+          ->delimiter(','));
   command->add_flag("--json", o->json, "Print JSON on stdout (CONTRACT §8)");
   CLI::Option* simulate = command->add_flag("--simulate", o->simulate, "Also measure availability with the simulator");
   command->add_option("--duration", o->duration, "Simulated time per cluster size, over all runs (default 8h)")
       ->needs(simulate);
   command->add_option("--runs", o->runs, "Independent runs per size, for the 95% interval (default 10)")->needs(simulate);
   command->add_option("--mttr", o->mttr, "Mean time a crashed node stays down (default 10s)")->needs(simulate);
-  command->add_option("--seed", o->seed, "Seed of the simulation (default 1)")->needs(simulate);
-  command->add_option("--jobs", o->jobs, "Worker threads for --simulate (default: the number of cores)")->needs(simulate);
+  command->add_option("--seed", o->seed, "Seed of the simulation (default 1)")->check(whole_number(0, INT64_MAX))->needs(simulate);
+  command->add_option("--jobs", o->jobs, "Worker threads for --simulate (default: the number of cores)")
+      ->check(whole_number(1, 256))
+      ->needs(simulate);
   command->add_option("--report", o->report,
                       "Write the table as a chart, with the partitions, to this self-contained HTML file");
   return [o, command] {

@@ -13,6 +13,7 @@
 #include "sim/run.hpp"
 #include "sim/scenario/loader.hpp"
 #include "tools/raftsim/commands.hpp"
+#include "tools/raftsim/number_option.hpp"
 
 namespace raftsim::cli {
 
@@ -21,6 +22,7 @@ struct RunOptions {
   std::string file;
   std::optional<std::uint64_t> seed;
   std::vector<std::string> bugs;
+  bool no_bugs = false;
   bool json = false;
   bool quiet = false;
   bool verbose = false;
@@ -34,6 +36,7 @@ int run(const RunOptions& options) {
   scenario::Scenario scenario =
       options.file.empty() ? scenario::quickstart_scenario() : scenario::load_scenario_file(options.file);
   if (options.seed) scenario.seed = *options.seed;
+  if (options.no_bugs) scenario.bugs = {};
   for (const auto& bug : options.bugs) {
     if (!raft::enable_bug(scenario.bugs, bug)) {
       std::vector<std::string> names;
@@ -51,7 +54,7 @@ int run(const RunOptions& options) {
   try {
     result = sim::run_scenario(scenario, run_options, &history);
   } catch (const AssertionFailure& failure) {
-    std::string bugs;
+    std::string bugs = options.no_bugs ? " --no-bugs" : "";
     for (const auto& bug : options.bugs) bugs += " --bug " + bug;
     fmt::print(stderr, "internal error: {}\n  scenario {} ({}), seed {}\n  reproduce: raftsim run {} --seed {}{}\n",
                failure.what(), scenario.name, scenario.source_name, scenario.seed,
@@ -80,12 +83,15 @@ Action add_run_command(CLI::App& app) {
       "Examples:\n"
       "  raftsim run                                   # the quickstart: 5 nodes, a minority partition\n"
       "  raftsim run scenarios/minority-partition.yaml --seed 42 --json\n"
-      "  raftsim run scenarios/bugs/local-read.yaml --bug local-read --trace run.jsonl\n"
+      "  raftsim run scenarios/bugs/local-read.yaml --trace run.jsonl   # the file plants its bug (bugs: [local-read])\n"
+      "  raftsim run scenarios/bugs/local-read.yaml --no-bugs         # the same run, clean\n"
       "  raftsim run scenarios/minority-partition.yaml --report run.html   # pictures of the run\n"
       "Exit codes: 0 pass, 1 a check or expectation failed, 2 bad input, 3 internal error.");
   command->add_option("scenario", options->file, "Scenario file (YAML, see CONTRACT §3)");
-  command->add_option("--seed", options->seed, "Override the scenario's seed");
-  command->add_option("--bug", options->bugs, "Plant a bug (repeatable); `raftsim bugs` lists them");
+  command->add_option("--seed", options->seed, "Override the scenario's seed")->check(whole_number(0, INT64_MAX));
+  one_value_per_use(command->add_option("--bug", options->bugs, "Plant a bug (repeatable); `raftsim bugs` lists them"));
+  command->add_flag("--no-bugs", options->no_bugs,
+                    "Plant none of the bugs the file's `bugs:` names (run a bug demonstration clean); --bug still adds");
   command->add_flag("--json", options->json, "Print the summary as JSON on stdout (human text to stderr)");
   command->add_option("--trace", options->trace, "Write every event as JSON lines to this file");
   command->add_option("--history", options->history, "Write the client history (jsonl, CONTRACT §5) to this file");

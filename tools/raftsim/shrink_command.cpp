@@ -9,6 +9,7 @@
 #include "sim/scenario/emit.hpp"
 #include "sim/scenario/loader.hpp"
 #include "tools/raftsim/commands.hpp"
+#include "tools/raftsim/number_option.hpp"
 
 namespace raftsim::cli {
 
@@ -17,11 +18,13 @@ struct ShrinkOptions {
   std::string file;
   std::string out;
   std::vector<std::string> bugs;
+  bool no_bugs = false;
   std::size_t max_runs = 300;
 };
 
 int shrink(const ShrinkOptions& o) {
   scenario::Scenario scenario = scenario::load_scenario_file(o.file);
+  if (o.no_bugs) scenario.bugs = {};
   for (const auto& bug : o.bugs)
     if (!raft::enable_bug(scenario.bugs, bug)) throw InputError(fmt::format("--bug {}: no such planted bug", bug));
   std::string detail;
@@ -54,8 +57,9 @@ Action add_shrink_command(CLI::App& app) {
                   "Exit codes: 1 the (shrunk) scenario fails, 0 it passed to begin with, 2 bad input.");
   command->add_option("file", o->file, "The failing scenario")->required();
   command->add_option("-o,--out", o->out, "Where to write the result (default FILE.shrunk.yaml)");
-  command->add_option("--bug", o->bugs, "Plant a bug (repeatable), as for the run that failed");
-  command->add_option("--max-runs", o->max_runs, "At most this many runs while shrinking");
+  one_value_per_use(command->add_option("--bug", o->bugs, "Plant a bug (repeatable), as for the run that failed"));
+  command->add_flag("--no-bugs", o->no_bugs, "Plant none of the bugs the file's `bugs:` names");
+  command->add_option("--max-runs", o->max_runs, "At most this many runs while shrinking")->check(whole_number(1, 1000000));
   return [o] { return shrink(*o); };
 }
 
