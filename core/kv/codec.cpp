@@ -20,7 +20,11 @@ void write(ByteWriter& w, const RangeRequest& r) {
   w.bytes(r.range_end);
   w.i64(r.revision);
   w.i64(r.limit);
-  w.boolean(r.keys_only);
+  // One byte: bit 0 keys_only, bits 1-2 the sort order, bits 3-5 the sort
+  // target. An unsorted range encodes exactly as before sorting existed (0
+  // or 1), so no trace hash moved.
+  w.byte(static_cast<std::uint8_t>((r.keys_only ? 1 : 0) | static_cast<unsigned>(r.sort_order) << 1 |
+                                   static_cast<unsigned>(r.sort_target) << 3));
   w.boolean(r.count_only);
 }
 void write(ByteWriter& w, const PutRequest& r) {
@@ -63,7 +67,11 @@ RangeRequest read_range(ByteReader& r) {
   q.range_end = r.bytes();
   q.revision = r.i64();
   q.limit = r.i64();
-  q.keys_only = r.boolean();
+  const std::uint8_t flags = r.byte();
+  RAFTSIM_ASSERT((flags >> 1 & 3) <= 2 && (flags >> 3) <= 4, "kv codec: bad range flags {}", flags);
+  q.keys_only = (flags & 1) != 0;
+  q.sort_order = static_cast<SortOrder>(flags >> 1 & 3);
+  q.sort_target = static_cast<SortTarget>(flags >> 3);
   q.count_only = r.boolean();
   return q;
 }

@@ -2,8 +2,7 @@
 // The requests and responses of raftsim's MVCC store: etcd v3's KV API
 // (etcdserverpb.RangeRequest ... TxnResponse, mvccpb.KeyValue/Event) as plain
 // value types. Field names follow etcd's protobuf names so that etcdctl users
-// recognise them; only what raftsim uses is modelled (no leases, no sorting by
-// the server, no auth).
+// recognise them; only what raftsim uses is modelled (no leases, no auth).
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -24,6 +23,13 @@ struct KeyValue {
 
 // Ranges as in etcd: range_end "" = the single key `key`; range_end "\0" = all
 // keys >= key; otherwise the half-open interval [key, range_end).
+// Sorting as etcd's server does it (RangeRequest.sort_order, sort_target):
+// with an order, or with a target other than key (then ascending), the whole
+// range is read, sorted with Go's sort.Sort (not stable) and then cut to
+// `limit`; `more` and `count` still describe the whole range.
+enum class SortOrder : std::uint8_t { none, ascend, descend };
+enum class SortTarget : std::uint8_t { key, version, create, mod, value };
+
 struct RangeRequest {
   std::string key{};
   std::string range_end{};
@@ -31,6 +37,8 @@ struct RangeRequest {
   std::int64_t limit = 0;     // 0: no limit
   bool keys_only = false;
   bool count_only = false;
+  SortOrder sort_order = SortOrder::none;
+  SortTarget sort_target = SortTarget::key;
   friend bool operator==(const RangeRequest&, const RangeRequest&) = default;
 };
 

@@ -8,6 +8,7 @@
 
 #include "core/assert.hpp"
 #include "core/kv/bytes.hpp"
+#include "core/kv/go_sort.hpp"
 
 namespace raftsim::kv {
 
@@ -194,23 +195,62 @@ Response Store::apply_range(const RangeRequest& request, std::int64_t current) c
   return range_unchecked(at, current);
 }
 
+// etcd's applierV3backend.Range: a sorted range (an order, or a target
+// other than the key, which then sorts ascending) reads the whole range,
+// sorts it with Go's sort.Sort and only then applies the limit; keys_only
+// drops the values last, so sorting by value still sees them.
 RangeResponse Store::range_unchecked(const RangeRequest& request, std::int64_t current) const {
   RangeResponse response;
   response.header.revision = current;
+  SortOrder order = request.sort_order;
+  if (order == SortOrder::none && request.sort_target != SortTarget::key) order = SortOrder::ascend;
   const auto limit = static_cast<std::uint64_t>(std::max<std::int64_t>(request.limit, 0));
+  const bool read_all = order != SortOrder::none;
   for_each_in_range(request.key, request.range_end, [&](const std::string& key, const History& history) {
     const Entry* entry = visible(history, request.revision);
     if (entry == nullptr) return;
     ++response.count;
     if (request.count_only) return;
-    if (limit != 0 && response.kvs.size() >= limit) {
+    if (!read_all && limit != 0 && response.kvs.size() >= limit) {
       response.more = true;
       return;
     }
     response.kvs.push_back(to_key_value(key, *entry));
-    if (request.keys_only) response.kvs.back().value.clear();
   });
+  if (read_all) {
+    sort_range(response.kvs, request.sort_target, order);
+    if (limit != 0 && response.kvs.size() > limit) {
+      response.kvs.resize(limit);
+      response.more = true;
+    }
+  }
+  if (request.keys_only)
+    for (KeyValue& kv : response.kvs) kv.value.clear();
   return response;
+}
+
+void Store::sort_range(std::vector<KeyValue>& kvs, SortTarget target, SortOrder order) {
+  // etcd's kvSortBy* compare only the target; sort.Reverse swaps the operands.
+  struct Data {
+    std::vector<KeyValue>& kvs;
+    SortTarget target;
+    bool reverse;
+    bool less(long i, long j) const {
+      const KeyValue& a = kvs[static_cast<std::size_t>(reverse ? j : i)];
+      const KeyValue& b = kvs[static_cast<std::size_t>(reverse ? i : j)];
+      switch (target) {
+        case SortTarget::key: return a.key < b.key;
+        case SortTarget::version: return a.version < b.version;
+        case SortTarget::create: return a.create_revision < b.create_revision;
+        case SortTarget::mod: return a.mod_revision < b.mod_revision;
+        case SortTarget::value: return a.value < b.value;
+      }
+      return false;
+    }
+    void swap(long i, long j) { std::swap(kvs[static_cast<std::size_t>(i)], kvs[static_cast<std::size_t>(j)]); }
+  };
+  Data data{kvs, target, order == SortOrder::descend};
+  go_sort::sort(data, static_cast<long>(kvs.size()));
 }
 
 PutResponse Store::apply_put(const PutRequest& request, WriteTxn& txn) {

@@ -89,6 +89,7 @@ class Store {
 
   Response apply_range(const RangeRequest&, std::int64_t current) const;
   RangeResponse range_unchecked(const RangeRequest&, std::int64_t current) const;
+  static void sort_range(std::vector<KeyValue>& kvs, SortTarget target, SortOrder order);
   PutResponse apply_put(const PutRequest&, WriteTxn&);
   DeleteRangeResponse apply_delete(const DeleteRangeRequest&, WriteTxn&);
   Response apply_txn(const TxnRequest&);

@@ -14,6 +14,8 @@ std::vector<Request> every_request_kind() {
   range.limit = 3;
   range.keys_only = true;
   RangeRequest counted{"k", "l", -1, 0, false, true};
+  RangeRequest sorted{"s", "t", 0, 2, true, false, SortOrder::descend, SortTarget::value};
+  RangeRequest by_mod{"s", "t", 0, 0, false, false, SortOrder::none, SortTarget::mod};
 
   TxnRequest inner;
   inner.compare.push_back(cmp_number("x", Compare::Target::create, Compare::Result::greater, -5));
@@ -26,7 +28,7 @@ std::vector<Request> every_request_kind() {
   txn.success = {RequestOp{PutRequest{"k", std::string(300, 'x'), true}}, RequestOp{range}, RequestOp{inner}};
   txn.failure = {RequestOp{DeleteRangeRequest{"a", "b"}}};
 
-  return {range, counted, PutRequest{"key", "", false}, PutRequest{"\xff", "v", true},
+  return {range, counted, sorted, by_mod, PutRequest{"key", "", false}, PutRequest{"\xff", "v", true},
           DeleteRangeRequest{"a", "c", true}, txn, TxnRequest{}, CompactionRequest{0},
           CompactionRequest{INT64_MAX}};
 }
@@ -39,6 +41,17 @@ TEST_CASE("encode/decode round-trips every request kind", "[kv][codec]") {
     CHECK(encode(decode(bytes)) == bytes);
   }
   CHECK(encode(PutRequest{"k", "v"}) != encode(PutRequest{"k", "w"}));
+}
+
+TEST_CASE("an unsorted range encodes as it did before sorting existed", "[kv][codec]") {
+  // Its last two bytes are keys_only and count_only as plain booleans, as
+  // before sort_order and sort_target shared keys_only's byte: no trace
+  // hash of a run moved when sorting came.
+  const std::string keys_only = encode(RangeRequest{"a", "", 0, 0, true, false});
+  const std::string plain = encode(RangeRequest{"a", "", 0, 0, false, true});
+  CHECK(keys_only.substr(keys_only.size() - 2) == std::string("\x01\x00", 2));
+  CHECK(plain.substr(plain.size() - 2) == std::string("\x00\x01", 2));
+  CHECK(encode(RangeRequest{"a", "", 0, 0, true, false, SortOrder::descend, SortTarget::value}) != keys_only);
 }
 
 TEST_CASE("responses round-trip through their encoding", "[kv][codec]") {

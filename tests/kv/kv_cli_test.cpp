@@ -99,6 +99,8 @@ TEST_CASE("kv malformed script lines are exit 2 with the line number and no outp
       {"get a b --prefix\n", ":1: too many arguments"},
       {"get a --rev=x\n", ":1: invalid --rev \"x\""},
       {"get a --bogus\n", ":1: unknown flag: --bogus"},
+      {"get a --sort-by=bogus\n", ":1: bad sort target bogus"},
+      {"get a --prefix --order=up\n", ":1: bad sort order up"},
       {"put k -1\n", ":1: unknown shorthand flag: '1' in -1"},
       {"del\n", ":1: del command needs one argument"},
       {"compact\n", ":1: compaction command needs 1 argument"},

@@ -27,6 +27,7 @@ struct KvOptions {
 constexpr const char* kv_footer = R"(Commands (etcdctl syntax; one a line; '#' starts a comment):
   put KEY VALUE [--prev-kv]
   get KEY [RANGE_END] [--prefix|--from-key] [--rev=N] [--limit=N]
+      [--sort-by=KEY|VERSION|CREATE|MODIFY|VALUE] [--order=ASCEND|DESCEND]
       [--keys-only|--count-only] [--print-value-only]
   del KEY [RANGE_END] [--prefix|--from-key] [--prev-kv]
   compact N                    (also: compaction N)
@@ -36,8 +37,9 @@ constexpr const char* kv_footer = R"(Commands (etcdctl syntax; one a line; '#' s
                                prints the events from revision N up to now
 
 Output is what etcdctl prints; errors print "Error: <etcd's text>" on stderr.
-Differences: --count-only prints the count (etcdctl wants -w fields); no leases,
-no sorting. Exit status: 0 ok, 1 some command failed, 2 malformed script.
+Sorting is etcd's: a sorted range is sorted whole (Go's sort.Sort, ties as etcd
+leaves them), then cut to --limit. Differences: --count-only (etcd 3.5's) prints
+the count; no leases. Exit status: 0 ok, 1 some command failed, 2 malformed script.
 
 Example:
   printf 'put foo bar\nput foo baz\nget foo --rev=2\ncompact 3\nget foo --rev=2\n' | raftsim kv

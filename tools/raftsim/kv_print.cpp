@@ -1,6 +1,7 @@
 // etcdctl's printers. Simple: printer_simple.go. JSON: encoding/json over the
 // gogo-generated etcdserverpb/mvccpb structs, whose tags are `json:"name,omitempty"`;
-// []byte fields are base64; oneof wrappers print as {"Response":{"response_put":..}};
+// []byte fields are base64; a oneof prints with its Go field name and no tag,
+// as {"Response":{"ResponsePut":..}} (compared with etcdctl 3.4.23);
 // clientv3.WatchResponse has no tags, so its fields print with Go names.
 #include "tools/raftsim/kv_print.hpp"
 
@@ -155,10 +156,10 @@ std::string json(const kv::TxnResponse& r, bool top) {
       std::visit(
           [&](const auto& x) {
             using T = std::decay_t<decltype(x)>;
-            if constexpr (std::is_same_v<T, kv::RangeResponse>) name = "response_range";
-            if constexpr (std::is_same_v<T, kv::PutResponse>) name = "response_put";
-            if constexpr (std::is_same_v<T, kv::DeleteRangeResponse>) name = "response_delete_range";
-            if constexpr (std::is_same_v<T, kv::TxnResponse>) name = "response_txn";
+            if constexpr (std::is_same_v<T, kv::RangeResponse>) name = "ResponseRange";
+            if constexpr (std::is_same_v<T, kv::PutResponse>) name = "ResponsePut";
+            if constexpr (std::is_same_v<T, kv::DeleteRangeResponse>) name = "ResponseDeleteRange";
+            if constexpr (std::is_same_v<T, kv::TxnResponse>) name = "ResponseTxn";
             body = json(x, false);
           },
           r.responses[i].response);

@@ -194,6 +194,13 @@ ParsedArgs parse_flags(const std::vector<std::string>& args, std::size_t first,
 
 // --- the commands ----------------------------------------------------------------
 
+// strings.ToUpper for the ASCII words etcdctl compares against.
+std::string to_upper(std::string text) {
+  for (char& c : text)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  return text;
+}
+
 kv::PutRequest parse_put(const std::vector<std::string>& args) {
   const ParsedArgs p = parse_flags(args, 1,
                                    {{"prev-kv", {}}, {"ignore-value", {}}, {"ignore-lease", {}},
@@ -237,9 +244,6 @@ GetOp parse_get(const std::vector<std::string>& args) {
   if (consistency != "l" && consistency != "s") {
     throw UsageError(fmt::format("unknown consistency flag {:?}", consistency));
   }
-  if (p.get("order").value_or("") != "" || p.get("sort-by").value_or("") != "") {
-    throw UsageError("--order and --sort-by are not modelled by raftsim");
-  }
   if (p.get("max-bytes").value_or("0") != "0") throw UsageError("--max-bytes is not modelled by raftsim");
   if (p.positional.size() > 2) {
     throw UsageError("get command needs one argument as key and an optional argument as range_end");
@@ -258,6 +262,19 @@ GetOp parse_get(const std::vector<std::string>& args) {
     const std::int64_t v = parse_int(*rev, "--rev");
     if (v > 0) r.revision = v;  // etcdctl only sends --rev when positive
   }
+  // getGetOp's sort flags, case-insensitive, then clientv3.WithSort: sorting
+  // by key ascending is what the server does anyway, so it sends no order.
+  const std::string order = to_upper(p.get("order").value_or(""));
+  if (order == "ASCEND") r.sort_order = kv::SortOrder::ascend;
+  else if (order == "DESCEND") r.sort_order = kv::SortOrder::descend;
+  else if (!order.empty()) throw UsageError(fmt::format("bad sort order {}", *p.get("order")));
+  const std::string target = to_upper(p.get("sort-by").value_or(""));
+  if (target == "CREATE") r.sort_target = kv::SortTarget::create;
+  else if (target == "MODIFY") r.sort_target = kv::SortTarget::mod;
+  else if (target == "VALUE") r.sort_target = kv::SortTarget::value;
+  else if (target == "VERSION") r.sort_target = kv::SortTarget::version;
+  else if (target != "KEY" && !target.empty()) throw UsageError(fmt::format("bad sort target {}", *p.get("sort-by")));
+  if (r.sort_target == kv::SortTarget::key && r.sort_order == kv::SortOrder::ascend) r.sort_order = kv::SortOrder::none;
   if (p.has("prefix")) {
     if (r.key.empty()) {
       r.key = std::string(1, '\0');
