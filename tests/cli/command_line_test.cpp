@@ -112,3 +112,15 @@ TEST_CASE("numeric options refuse what they cannot mean, with exit 2 and the ran
     CHECK(contains(run.out, message));
   }
 }
+
+TEST_CASE("the quickstart judges every check, liveness included, and fits one screen", "[cli][quickstart]") {
+  const auto run = run_raftsim("run", "/dev/null");
+  INFO(run.out);
+  CHECK(run.exit_code == 0);
+  CHECK(contains(run.out, "\n  ok    liveness "));
+  CHECK_FALSE(contains(run.out, "\n  skip "));
+  CHECK_FALSE(contains(run.out, "not judged"));
+  std::size_t lines = 0;
+  for (char c : run.out) lines += c == '\n' ? 1 : 0;
+  CHECK(lines <= 50);
+}
