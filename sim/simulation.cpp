@@ -6,6 +6,7 @@
 
 #include "core/assert.hpp"
 #include "core/input_error.hpp"
+#include "sim/report.hpp"
 
 namespace raftsim::sim {
 
@@ -73,7 +74,7 @@ Simulation::Simulation(const scenario::Scenario& scenario, const RunOptions& opt
 }
 
 void Simulation::timeline(std::string text) {
-  if (trace_.writing()) trace_.write(scheduler_.now(), "timeline", fmt::format("\"text\":\"{}\"", text));
+  if (trace_.writing()) trace_.write(scheduler_.now(), "timeline", "\"text\":" + json_string(text));
   timeline_.push_back({scheduler_.now(), std::move(text)});
 }
 

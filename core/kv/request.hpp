@@ -24,9 +24,10 @@ struct KeyValue {
 // Ranges as in etcd: range_end "" = the single key `key`; range_end "\0" = all
 // keys >= key; otherwise the half-open interval [key, range_end).
 // Sorting as etcd's server does it (RangeRequest.sort_order, sort_target):
-// with an order, or with a target other than key (then ascending), the whole
-// range is read, sorted with Go's sort.Sort (not stable) and then cut to
-// `limit`; `more` and `count` still describe the whole range.
+// with an order, the whole range is read, sorted with Go's sort.Sort (not
+// stable) and then cut to `limit`; a target other than key with no order
+// sorts ascending only the limit+1 keys an unsorted range reads (see
+// Store::range_unchecked). `more` and `count` describe the whole range.
 enum class SortOrder : std::uint8_t { none, ascend, descend };
 enum class SortTarget : std::uint8_t { key, version, create, mod, value };
 

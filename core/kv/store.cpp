@@ -195,34 +195,31 @@ Response Store::apply_range(const RangeRequest& request, std::int64_t current) c
   return range_unchecked(at, current);
 }
 
-// etcd's applierV3backend.Range: a sorted range (an order, or a target
-// other than the key, which then sorts ascending) reads the whole range,
-// sorts it with Go's sort.Sort and only then applies the limit; keys_only
-// drops the values last, so sorting by value still sees them.
+// etcd's applierV3backend.Range. With a sort order the whole range is read,
+// sorted with Go's sort.Sort and only then cut to the limit. A sort target
+// other than the key with no order (what etcdctl sends for --sort-by without
+// --order) sorts ascending, but reads as an unsorted range does: the first
+// limit+1 keys in key order, which it sorts and then cuts. keys_only drops
+// the values last, so sorting by value still sees them; count is always the
+// whole range's.
 RangeResponse Store::range_unchecked(const RangeRequest& request, std::int64_t current) const {
   RangeResponse response;
   response.header.revision = current;
+  const auto limit = static_cast<std::uint64_t>(std::max<std::int64_t>(request.limit, 0));
+  const std::uint64_t read_limit = request.sort_order != SortOrder::none ? 0 : limit != 0 ? limit + 1 : 0;
   SortOrder order = request.sort_order;
   if (order == SortOrder::none && request.sort_target != SortTarget::key) order = SortOrder::ascend;
-  const auto limit = static_cast<std::uint64_t>(std::max<std::int64_t>(request.limit, 0));
-  const bool read_all = order != SortOrder::none;
   for_each_in_range(request.key, request.range_end, [&](const std::string& key, const History& history) {
     const Entry* entry = visible(history, request.revision);
     if (entry == nullptr) return;
     ++response.count;
-    if (request.count_only) return;
-    if (!read_all && limit != 0 && response.kvs.size() >= limit) {
-      response.more = true;
-      return;
-    }
+    if (request.count_only || (read_limit != 0 && response.kvs.size() >= read_limit)) return;
     response.kvs.push_back(to_key_value(key, *entry));
   });
-  if (read_all) {
-    sort_range(response.kvs, request.sort_target, order);
-    if (limit != 0 && response.kvs.size() > limit) {
-      response.kvs.resize(limit);
-      response.more = true;
-    }
+  if (order != SortOrder::none) sort_range(response.kvs, request.sort_target, order);
+  if (limit != 0 && response.kvs.size() > limit) {
+    response.kvs.resize(limit);
+    response.more = true;
   }
   if (request.keys_only)
     for (KeyValue& kv : response.kvs) kv.value.clear();

@@ -463,17 +463,25 @@ class ScenarioParser {
   // Node names are checked against the cluster size once everything is read,
   // since `cluster` may come after `faults` in the file.
   void validate_nodes() {
-    const int highest = out_.max_node_id();
     for (const auto& added : added_)
       if (added.node <= out_.cluster.nodes)
         in_.fail_at(added.mark, added.key,
                     fmt::format("n{} is already a member: the cluster starts with n1..n{}", added.node, out_.cluster.nodes));
     for (const auto& pending : pending_nodes_) {
-      if (pending.node > highest)
+      const bool added = std::any_of(added_.begin(), added_.end(), [&](const PendingNode& a) { return a.node == pending.node; });
+      if (pending.node > out_.cluster.nodes && !added)
         in_.fail_at(pending.mark, pending.key,
                     fmt::format("no node n{} in a cluster of {} (nodes are n1..n{}{})", pending.node, out_.cluster.nodes,
-                                out_.cluster.nodes, highest > out_.cluster.nodes ? fmt::format(", plus added n{}..", out_.cluster.nodes + 1) : ""));
+                                out_.cluster.nodes, added_names()));
     }
+  }
+
+  // ", and n6, n8 added by add_node" (empty when nothing is added).
+  std::string added_names() const {
+    if (added_.empty()) return "";
+    std::vector<std::string> names;
+    for (const auto& added : added_) names.push_back(fmt::format("n{}", added.node));
+    return fmt::format(", and {} added by add_node", fmt::join(names, ", "));
   }
 
   struct PendingNode {

@@ -195,3 +195,13 @@ TEST_CASE("`bugs:` names planted bugs, and an unknown or repeated one is an erro
   const auto again = scenario::parse_scenario(scenario::to_yaml(scenario), "again.yaml");
   CHECK(raft::enabled_bug_names(again.bugs) == std::vector<std::string>{"local-read", "watch-gap"});
 }
+
+TEST_CASE("a node name must be a starting member or one that add_node adds", "[scenario][errors]") {
+  const auto message = error_of(
+      "duration: 10s\ncluster: {nodes: 5}\nfaults:\n  - {at: 1s, add_node: n8}\n  - {at: 2s, crash: n6}\n");
+  INFO(message);
+  CHECK(message.find("bad.yaml:5:21") != std::string::npos);
+  CHECK(message.find("no node n6 in a cluster of 5 (nodes are n1..n5, and n8 added by add_node)") != std::string::npos);
+  CHECK(error_of("duration: 10s\ncluster: {nodes: 5}\nfaults:\n  - {at: 1s, add_node: n8}\n  - {at: 2s, crash: n8}\n") ==
+        "(no error)");
+}

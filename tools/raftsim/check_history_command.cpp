@@ -123,7 +123,7 @@ Action add_check_history_command(CLI::App& app) {
   command->add_option("--model", options->model, "register, kv or etcd (default: from the format)");
   command->add_option("--timeout", options->timeout, "Give up on a file after this long (e.g. 60s, 500ms, 2m)")
       ->capture_default_str();
-  command->add_flag("--json", options->json, "One JSON object per file: file, verdict, ops, micros");
+  command->add_flag("--json", options->json, "One JSON object per file: file, verdict, ops, micros, lines, lines_skipped");
   return [options] { return check_histories(*options); };
 }
 

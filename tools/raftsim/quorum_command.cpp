@@ -314,7 +314,7 @@ Action add_quorum_command(CLI::App& app) {
   one_value_per_use(
       command->add_option("--p", o->p, "Probability that a node is down (default 0.05); several: 0.01,0.05 or repeated")
           ->delimiter(','));
-  command->add_flag("--json", o->json, "Print JSON on stdout (CONTRACT §8)");
+  command->add_flag("--json", o->json, "Print JSON on stdout (fields: docs/reference.md, JSON output)");
   CLI::Option* simulate = command->add_flag("--simulate", o->simulate, "Also measure availability with the simulator");
   command->add_option("--duration", o->duration, "Simulated time per cluster size, over all runs (default 8h)")
       ->needs(simulate);

@@ -87,14 +87,14 @@ Action add_run_command(CLI::App& app) {
       "  raftsim run scenarios/bugs/local-read.yaml --no-bugs         # the same run, clean\n"
       "  raftsim run scenarios/minority-partition.yaml --report run.html   # pictures of the run\n"
       "Exit codes: 0 pass, 1 a check or expectation failed, 2 bad input, 3 internal error.");
-  command->add_option("scenario", options->file, "Scenario file (YAML, see CONTRACT §3)");
+  command->add_option("scenario", options->file, "Scenario file (YAML; every key: docs/reference.md)");
   command->add_option("--seed", options->seed, "Override the scenario's seed")->check(whole_number(0, INT64_MAX));
   one_value_per_use(command->add_option("--bug", options->bugs, "Plant a bug (repeatable); `raftsim bugs` lists them"));
   command->add_flag("--no-bugs", options->no_bugs,
                     "Plant none of the bugs the file's `bugs:` names (run a bug demonstration clean); --bug still adds");
   command->add_flag("--json", options->json, "Print the summary as JSON on stdout (human text to stderr)");
-  command->add_option("--trace", options->trace, "Write every event as JSON lines to this file");
-  command->add_option("--history", options->history, "Write the client history (jsonl, CONTRACT §5) to this file");
+  command->add_option("--trace", options->trace, "Write the run's events (client requests and responses, message deliveries, role changes, commits, watch events, the timeline) as JSON lines to this file");
+  command->add_option("--history", options->history, "Write the client history (jsonl, see docs/reference.md) to this file");
   command->add_option("--report", options->report,
                       "Write a self-contained HTML report with pictures of the run (nodes, partitions, faults, "
                       "client operations, messages) to this file");

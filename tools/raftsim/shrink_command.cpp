@@ -35,7 +35,8 @@ int shrink(const ShrinkOptions& o) {
   }
   fmt::print(stderr, "{}: fails {} ({}); shrinking...\n", o.file, check, detail.substr(0, detail.find('\n')));
   const fuzz::ShrinkResult result = fuzz::shrink(scenario, check, o.max_runs);
-  const std::string out = o.out.empty() ? o.file.substr(0, o.file.rfind(".yaml")) + ".shrunk.yaml" : o.out;
+  const bool yaml_name = o.file.size() > 5 && o.file.compare(o.file.size() - 5, 5, ".yaml") == 0;
+  const std::string out = !o.out.empty() ? o.out : (yaml_name ? o.file.substr(0, o.file.size() - 5) : o.file) + ".shrunk.yaml";
   const std::string temporary = out + ".tmp";
   {
     std::ofstream file(temporary);
