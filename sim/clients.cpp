@@ -54,7 +54,7 @@ void Simulation::client_wakeup(ClientState& client) {
   history::Operation op = next_operation(client);
   op.call_us = scheduler_.now();
   op.outcome = history::Outcome::unknown;  // until a response says otherwise
-  client.history_index = history_.size();
+  client.history_index = history_base_ + history_.size();
   history_.push_back(std::move(op));
   not_executed_.push_back(false);
   client.waiting = true;
@@ -73,7 +73,7 @@ void Simulation::client_arrive(std::uint32_t client_id, raft::NodeId node_id, st
     scheduler_.schedule(host.paused_until, EventKind::client_arrive, client_id, node_id, sequence);
     return;
   }
-  const history::Operation& op = history_[client.history_index];
+  const history::Operation& op = operation(client.history_index);
   const std::uint64_t id = request_id(client_id, sequence);
   const PendingRequest pending{client_id, sequence};
   if (trace_.writing())
@@ -132,9 +132,10 @@ void Simulation::client_timeout(ClientState& client, std::uint64_t sequence) {
 }
 
 void Simulation::finish_operation(ClientState& client, ClientOutcome result, bool executed) {
-  history::Operation& op = history_[client.history_index];
+  history::Operation& op = operation(client.history_index);
   const history::Outcome outcome = result.outcome;
-  not_executed_[client.history_index] = !executed;
+  not_executed_[client.history_index - history_base_] = !executed;
+  if (outcome == history::Outcome::ok && op.kind != history::OpKind::get) durability_.acknowledged(client.id, client.sequence);
   // Refused for want of a leader: like etcd's client, try another endpoint.
   if (!executed) client.node = next_member(client.node);
   op.outcome = outcome;
@@ -181,9 +182,44 @@ void Simulation::finish_operation(ClientState& client, ClientOutcome result, boo
                                         : outcome == history::Outcome::fail ? "fail"
                                                                             : "unknown"));
   client.waiting = false;
+  retire_operations();
   const scenario::WorkloadSpec& workload = scenario_.workload;
   scheduler_.schedule_after(uniform_int(client.random, workload.think.min, workload.think.max),
                             EventKind::client_wakeup, client.id);
+}
+
+void Simulation::retire_operations() {
+  if (keep_history_) return;
+  while (!history_.empty()) {
+    const history::Operation& front = history_.front();
+    const ClientState& owner = clients_[static_cast<std::size_t>(front.client)];
+    if (owner.waiting && owner.history_index == history_base_) return;  // still in flight
+    tally(front, retired_);
+    history_.pop_front();
+    not_executed_.pop_front();
+    ++history_base_;
+  }
+}
+
+void Simulation::tally(const history::Operation& op, OperationTally& into) const {
+  if (op.outcome == history::Outcome::ok) ++into.ok;
+  else if (op.outcome == history::Outcome::fail) ++into.failed;
+  else ++into.unknown;
+  into.available.resize(scenario_.expect.size());
+  for (std::size_t i = 0; i < scenario_.expect.size(); ++i) {
+    const scenario::Expectation& e = scenario_.expect[i];
+    if (e.kind != scenario::Expectation::Kind::available || op.call_us < e.during.min || op.call_us > e.during.max)
+      continue;
+    ++into.available[i].first;
+    if (op.outcome == history::Outcome::ok) ++into.available[i].second;
+  }
+}
+
+Simulation::OperationTally Simulation::tally_all() const {
+  OperationTally all = retired_;
+  for (const history::Operation& op : history_) tally(op, all);
+  all.available.resize(scenario_.expect.size());
+  return all;
 }
 
 }  // namespace raftsim::sim

@@ -316,7 +316,7 @@ bool Simulation::membership_fault(const scenario::Fault& fault, std::string& out
     return false;
   }
   Host& leader = hosts_[leader_ids.front()];
-  raft::Node& node = *leader.node;
+  RaftNode& node = *leader.node;
   const auto targets = resolve(fault.node);
   if (fault.kind == Kind::add_node) {
     const auto id = static_cast<raft::NodeId>(fault.node.node);

@@ -33,7 +33,7 @@ raft::Config Simulation::node_config(raft::NodeId id) const {
 }
 
 void Simulation::start_host(Host& host) {
-  host.node = std::make_unique<raft::Node>(node_config(host.id), host.disk.restore_state(), *host.timer_random);
+  host.node = make_raftsim_node(node_config(host.id), host.disk.restore_state(), *host.timer_random);
   host.up = true;
   host.started = true;
   host.paused = false;
@@ -94,7 +94,7 @@ void Simulation::observe_host_state(const Host& host) {
 }
 
 void Simulation::notice_changes(Host& host) {
-  const raft::Node& node = *host.node;
+  const RaftNode& node = *host.node;
   const Micros now = scheduler_.now();
   if (node.term() != host.seen_term || node.role() != host.seen_role) {
     trace_.mix(0x7e7e0000ULL | (std::uint64_t{host.id} << 32) | static_cast<std::uint64_t>(node.role()));
@@ -110,9 +110,14 @@ void Simulation::notice_changes(Host& host) {
       ++metrics_.elections;
       timeline(fmt::format("n{} elected leader of term {}", host.id, node.term()));
       fire_triggers(scenario::Trigger::elected, host.id);
-      const auto votes = node.granted_votes();
-      explain(fmt::format("n{} wins term {} with votes from {} ({} of {} voters; it needed {})", host.id, node.term(),
-                          describe(votes), votes.size(), node.election_membership().voters.size(), node.quorum_of(node.election_membership())));
+      if (options_.explain) {
+        if (const auto election = node.last_election())
+          explain(fmt::format("n{} wins term {} with votes from {} ({} of {} voters; it needed {})", host.id,
+                              node.term(), describe(election->granted), election->granted.size(), election->voters,
+                              election->needed));
+        else
+          explain(fmt::format("n{} wins term {} (its implementation does not say with whose votes)", host.id, node.term()));
+      }
       host.seen_established = false;
     } else if (node.role() == raft::Role::candidate) {
       fire_triggers(scenario::Trigger::campaign, host.id);
@@ -134,7 +139,6 @@ void Simulation::notice_changes(Host& host) {
     trace_.mix(0xc0c00000ULL ^ (std::uint64_t{host.id} << 40) ^ node.commit_index());
     if (trace_.writing())
       trace_event("commit", fmt::format("\"node\":\"n{}\",\"commit\":{}", host.id, node.commit_index()));
-    const auto side = reachable_from(host.id);
     // A commit is legitimate under a configuration when the node's side holds
     // a majority of its voters, or the entry is durable on a majority of them
     // (committed elsewhere, learned late). Configurations take effect when
@@ -147,8 +151,8 @@ void Simulation::notice_changes(Host& host) {
       std::size_t on_side = 0;
       std::size_t durable = 0;
       for (raft::NodeId id : membership.voters) {
-        if (std::find(side.begin(), side.end(), id) != side.end()) ++on_side;
         if (id >= hosts_.size()) continue;
+        if (network_.same_side(host.id, id)) ++on_side;
         const DurableState& disk = hosts_[id].disk.durable();
         // Inside a snapshot is durable too (a snapshot holds only committed entries).
         if (index <= disk.snapshot_index ||
@@ -169,14 +173,15 @@ void Simulation::notice_changes(Host& host) {
       majority_side = side_ok;
       majority_durable = durable_ok;
     }
+    // The side is described only for a violation's message: not a string per commit.
     safety_.on_commit(now, host.id, node.term(), index, majority_side, majority_side || majority_durable,
-                      describe(side));
+                      majority_side || majority_durable ? std::string() : describe(reachable_from(host.id)));
     if (options_.observe) observations_[host.id - 1].commits.emplace_back(now, node.commit_index());
   }
 }
 
 void Simulation::drive(Host& host) {
-  raft::Node& node = *host.node;
+  RaftNode& node = *host.node;
   while (node.has_ready()) {
     const raft::Role role_before = host.seen_role;
     const raft::Term term_before = host.seen_term;
@@ -245,7 +250,7 @@ void Simulation::maybe_snapshot(Host& host) {
   // Log compaction (§7), as etcd does every snapshot-count entries: the KV
   // state at the applied index replaces the log up to it, on disk and in Raft.
   const std::int64_t every = scenario_.cluster.snapshot_every;
-  raft::Node& node = *host.node;
+  RaftNode& node = *host.node;
   if (every <= 0 || node.applied_index() < node.log().snapshot_index() + static_cast<raft::LogIndex>(every)) return;
   const raft::LogIndex index = node.applied_index();
   node.compact(index, std::make_shared<const std::string>(host.machine.snapshot()));
@@ -306,7 +311,7 @@ void Simulation::apply_committed(Host& host) {
     if (!host.machine.admit(static_cast<std::uint32_t>(payload.request_id >> 32), payload.request_id & 0xffffffffULL))
       continue;
     const kv::Response response = host.machine.store.apply(payload.request);
-    applied_requests_.insert(payload.request_id);
+    if (keep_history_) applied_requests_.insert(payload.request_id);
     feed_watches(host);
     const auto it = host.pending_writes.find(payload.request_id);
     if (it == host.pending_writes.end()) continue;
@@ -333,7 +338,7 @@ void Simulation::serve_reads(Host& host) {
     const ClientState& client = clients_[request.client];
     if (client.sequence != request.sequence || !client.waiting) continue;  // the client gave up
     kv::RangeRequest range;
-    range.key = history_[client.history_index].key;
+    range.key = operation(client.history_index).key;
     client_respond(request, outcome_of(host.machine.store.apply(kv::Request{range})));
   }
   host.reads_waiting_apply.resize(kept);

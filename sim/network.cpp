@@ -101,7 +101,39 @@ raft::Message Network::take(std::uint32_t slot) {
   return message;
 }
 
-void Network::heal_all() { std::fill(cut_.begin(), cut_.end(), 0); }
+void Network::heal_all() {
+  std::fill(cut_.begin(), cut_.end(), 0);
+  sides_dirty_ = true;
+}
+
+void Network::derive_sides() const {
+  // Components of the graph of links up in both directions, each in id order
+  // (a breadth-first search from its lowest node, then sorted).
+  constexpr std::uint32_t unassigned = UINT32_MAX;
+  side_index_.assign(static_cast<std::size_t>(nodes_) + 1, unassigned);
+  sides_.clear();
+  sides_.emplace_back();  // index 0: node 0, which does not exist
+  side_index_[0] = 0;
+  for (int start = 1; start <= nodes_; ++start) {
+    if (side_index_[static_cast<std::size_t>(start)] != unassigned) continue;
+    const auto side = static_cast<std::uint32_t>(sides_.size());
+    std::vector<raft::NodeId> members{static_cast<raft::NodeId>(start)};
+    side_index_[static_cast<std::size_t>(start)] = side;
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      for (int other = 1; other <= nodes_; ++other) {
+        const auto id = static_cast<raft::NodeId>(other);
+        if (side_index_[static_cast<std::size_t>(other)] != unassigned) continue;
+        if (link_up(members[i], id) && link_up(id, members[i])) {
+          side_index_[static_cast<std::size_t>(other)] = side;
+          members.push_back(id);
+        }
+      }
+    }
+    std::sort(members.begin(), members.end());
+    sides_.push_back(std::move(members));
+  }
+  sides_dirty_ = false;
+}
 
 bool Network::any_cut() const { return std::any_of(cut_.begin(), cut_.end(), [](std::uint8_t c) { return c != 0; }); }
 

@@ -35,9 +35,26 @@ class Network {
 
   // Link state. A cut link loses what is sent on it and what is in flight on it.
   bool link_up(raft::NodeId from, raft::NodeId to) const { return !cut_[index(from, to)]; }
-  void cut(raft::NodeId from, raft::NodeId to) { cut_[index(from, to)] = 1; }
+  void cut(raft::NodeId from, raft::NodeId to) {
+    cut_[index(from, to)] = 1;
+    sides_dirty_ = true;
+  }
   void heal_all();
   bool any_cut() const;
+
+  // Connectivity: the side of `node` is every node it reaches over links that
+  // work both ways, directly or through others, itself included, in id
+  // order. Derived once after the links change, not per question: the
+  // checks ask on every commit, and a scan per question made a 63-node run
+  // spend most of its time here.
+  const std::vector<raft::NodeId>& side_of(raft::NodeId node) const {
+    if (sides_dirty_) derive_sides();
+    return sides_[side_index_[node]];
+  }
+  bool same_side(raft::NodeId a, raft::NodeId b) const {
+    if (sides_dirty_) derive_sides();
+    return side_index_[a] == side_index_[b];
+  }
 
   void change(const scenario::NetworkChange& change);
   const scenario::NetworkSpec& spec() const { return spec_; }
@@ -71,12 +88,17 @@ class Network {
   }
   void schedule_delivery(std::uint32_t slot, raft::NodeId from, raft::NodeId to, Scheduler& scheduler);
   std::uint32_t allocate(raft::Message&& message);
+  void derive_sides() const;
 
   scenario::NetworkSpec spec_;
   int nodes_;
   Xoshiro256 random_;
   std::vector<std::uint8_t> cut_;           // [from][to]
   std::vector<Micros> last_delivery_;       // [from][to], for FIFO
+  // Derived from cut_ when asked after a change (side_of).
+  mutable bool sides_dirty_ = true;
+  mutable std::vector<std::uint32_t> side_index_;          // [node]: index into sides_
+  mutable std::vector<std::vector<raft::NodeId>> sides_;
   std::vector<raft::Message> pool_;
   std::vector<std::uint32_t> free_slots_;
   NetworkMetrics metrics_;

@@ -26,18 +26,9 @@ std::uint64_t fingerprint(const raft::Entry& entry) {
 }
 }  // namespace
 
-std::vector<raft::NodeId> Simulation::reachable_from(raft::NodeId start) const {
+const std::vector<raft::NodeId>& Simulation::reachable_from(raft::NodeId start) const {
   // The node's side: everything it reaches over links that work both ways.
-  std::vector<raft::NodeId> side{start};
-  for (std::size_t i = 0; i < side.size(); ++i) {
-    for (std::size_t id = 1; id < hosts_.size(); ++id) {
-      const auto other = static_cast<raft::NodeId>(id);
-      if (std::find(side.begin(), side.end(), other) != side.end()) continue;
-      if (network_.link_up(side[i], other) && network_.link_up(other, side[i])) side.push_back(other);
-    }
-  }
-  std::sort(side.begin(), side.end());
-  return side;
+  return network_.side_of(start);
 }
 
 bool Simulation::leader_serving() const {
@@ -46,7 +37,7 @@ bool Simulation::leader_serving() const {
   for (std::size_t id = 1; id < hosts_.size(); ++id) {
     const Host& host = hosts_[id];
     if (!host_live(host) || host.node->role() != raft::Role::leader) continue;
-    const raft::Node& node = *host.node;
+    const RaftNode& node = *host.node;
     if (node.log().term_at(node.commit_index()) != node.term()) continue;
     if (voters_on_side(host) >= node.membership().majority()) return true;
   }
@@ -268,29 +259,34 @@ void Simulation::finish_checks(RunResult& result, const history::History& execut
         verdict.judged = false;
         verdict.detail = "not judged: no node was up at the end";
       } else {
-        std::set<std::uint64_t> committed;
+        // The best node's committed log: its own entries, and below them the
+        // record of what was applied (the safety checker's; what it forgot
+        // was marked committed as it forgot it).
+        DurabilityCheck& durability = durability_;
         const raft::RaftLog& log = best->node->log();
-        // Compacted entries are read from the record of what was applied.
         for (raft::LogIndex i = 1; i <= best->node->commit_index(); ++i) {
-          const raft::Entry& entry = i >= log.first_index() ? log.at(i) : safety_.committed()[i - 1];
-          if (entry.type == raft::EntryType::normal && entry.data) committed.insert(decode_payload(*entry.data).request_id);
+          const raft::Entry* entry = i >= log.first_index() ? &log.at(i) : safety_.committed_at(i);
+          if (entry != nullptr) durability.committed(*entry);
         }
-        std::size_t acknowledged = 0;
-        // A client's n-th operation has sequence number n, hence its request id.
+        // The first lost write in the order of the history when it is kept
+        // (it names the operation), else the lowest client's.
         std::vector<std::uint64_t> sequence(clients_.size(), 0);
-        for (const auto& op : history_) {
+        for (std::size_t i = 0; i < history_.size() && history_base_ == 0 && verdict.ok; ++i) {
+          const history::Operation& op = history_[i];
           const std::uint64_t seq = ++sequence[static_cast<std::size_t>(op.client)];
-          if (op.outcome != history::Outcome::ok || op.kind == history::OpKind::get) continue;
-          ++acknowledged;
-          if (!committed.count(request_id(static_cast<std::uint32_t>(op.client), seq))) {
-            verdict.ok = false;
-            verdict.detail = fmt::format("acknowledged write lost: c{} {} {} (returned at {}) is not in n{}'s committed log",
-                                         op.client, op.kind == history::OpKind::del ? "delete" : "put", op.key,
-                                         seconds(op.return_us.value_or(0)), best->id);
-            break;
-          }
+          if (!durability.lost(static_cast<std::uint32_t>(op.client), seq)) continue;
+          verdict.ok = false;
+          verdict.detail = fmt::format("acknowledged write lost: c{} {} {} (returned at {}) is not in n{}'s committed log",
+                                       op.client, op.kind == history::OpKind::del ? "delete" : "put", op.key,
+                                       seconds(op.return_us.value_or(0)), best->id);
         }
-        if (verdict.ok) verdict.detail = fmt::format("{} acknowledged writes all committed", acknowledged);
+        if (const auto lost = durability.first_lost(); verdict.ok && lost) {
+          verdict.ok = false;
+          verdict.detail = fmt::format("acknowledged write lost: c{}'s operation {} is not in n{}'s committed log",
+                                       lost->first, lost->second, best->id);
+        }
+        if (verdict.ok)
+          verdict.detail = fmt::format("{} acknowledged writes all committed", durability.acknowledged_count());
       }
     } else if (name == "linearizability") {
       // A deterministic bound on the search (the library polls every 4096
@@ -338,7 +334,7 @@ void Simulation::finish_checks(RunResult& result, const history::History& execut
   }
 }
 
-void Simulation::evaluate_expectations(RunResult& result, const history::History& history) {
+void Simulation::evaluate_expectations(RunResult& result, const OperationTally& operations) {
   std::vector<std::string> expected_violations;
   for (std::size_t i = 0; i < scenario_.expect.size(); ++i) {
     const scenario::Expectation& e = scenario_.expect[i];
@@ -347,12 +343,7 @@ void Simulation::evaluate_expectations(RunResult& result, const history::History
     out.text = e.text();
     switch (e.kind) {
       case scenario::Expectation::Kind::available: {
-        std::size_t total = 0, ok = 0;
-        for (const auto& op : history) {
-          if (op.call_us < e.during.min || op.call_us > e.during.max) continue;
-          ++total;
-          if (op.outcome == history::Outcome::ok) ++ok;
-        }
+        const auto [total, ok] = operations.available[i];
         const double fraction = total == 0 ? 0.0 : static_cast<double>(ok) / static_cast<double>(total);
         out.ok = e.min ? fraction >= *e.min : fraction <= *e.max;
         out.detail = fmt::format("{} of {} operations succeeded ({:.3f})", ok, total, fraction);
@@ -387,11 +378,10 @@ void Simulation::evaluate_expectations(RunResult& result, const history::History
 }
 
 void Simulation::summarise(RunResult& result) {
-  for (const auto& op : history_) {
-    if (op.outcome == history::Outcome::ok) ++metrics_.ops_ok;
-    else if (op.outcome == history::Outcome::fail) ++metrics_.ops_failed;
-    else ++metrics_.ops_unknown;
-  }
+  const OperationTally operations = tally_all();
+  metrics_.ops_ok = operations.ok;
+  metrics_.ops_failed = operations.failed;
+  metrics_.ops_unknown = operations.unknown;
   metrics_.messages_sent = network_.metrics().sent;
   metrics_.messages_dropped = network_.metrics().dropped;
   metrics_.messages_duplicated = network_.metrics().duplicated;
@@ -419,8 +409,10 @@ void Simulation::summarise(RunResult& result) {
     if (options_.observe && host.up) {
       const raft::RaftLog& log = host.node->log();
       auto& committed = observations_[id - 1].committed_log;
-      for (raft::LogIndex i = 1; i <= host.node->commit_index(); ++i)
-        committed.push_back(fingerprint(i >= log.first_index() ? log.at(i) : safety_.committed()[i - 1]));
+      for (raft::LogIndex i = 1; i <= host.node->commit_index(); ++i) {
+        const raft::Entry* entry = i >= log.first_index() ? &log.at(i) : safety_.committed_at(i);
+        committed.push_back(entry != nullptr ? fingerprint(*entry) : 0);
+      }
     }
   }
   result.observations = std::move(observations_);

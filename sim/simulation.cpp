@@ -1,6 +1,8 @@
 #include "sim/simulation.hpp"
 
+#include <algorithm>
 #include <fstream>
+#include <limits>
 
 #include <fmt/format.h>
 
@@ -48,7 +50,13 @@ Simulation::Simulation(const scenario::Scenario& scenario, const RunOptions& opt
       network_(scenario.network, scenario.max_node_id(), scenario.seed),
       disk_random_(make_stream(scenario.seed, Stream::disk)),
       fault_random_(make_stream(scenario.seed, Stream::faults)),
-      safety_(scenario.cluster.nodes) {
+      safety_(scenario.cluster.nodes),
+      durability_(static_cast<std::size_t>(scenario.workload.clients)) {
+  const auto checked = [&](const char* name) {
+    return std::find(scenario.checks.begin(), scenario.checks.end(), name) != scenario.checks.end();
+  };
+  watch_checked_ = checked("watch");
+  keep_history_ = checked("linearizability") || !options_.history_path.empty() || options_.observe;
   if (!options_.trace_path.empty()) trace_.open(options_.trace_path);
   network_.record_messages(options_.record_messages);
   const int nodes = scenario.cluster.nodes;
@@ -219,6 +227,7 @@ void Simulation::handle(const Event& event) {
 }
 
 RunResult Simulation::run(history::History* history_out) {
+  if (history_out != nullptr) keep_history_ = true;
   for (int id = 1; id <= scenario_.cluster.nodes; ++id) {
     committed_membership_.voters.push_back(static_cast<raft::NodeId>(id));
     hosts_[static_cast<std::size_t>(id)].member = true;
@@ -242,6 +251,7 @@ RunResult Simulation::run(history::History* history_out) {
       for (std::size_t id = 1; id < hosts_.size(); ++id)
         if (hosts_[id].up) logs.emplace_back(hosts_[id].id, &hosts_[id].node->log());
       safety_.check_log_matching(scheduler_.now(), logs);
+      forget_settled_entries();
       next_log_check += kLogMatchingPeriod;
     }
     handle(event);
@@ -254,9 +264,9 @@ RunResult Simulation::run(history::History* history_out) {
   result.simulated_us = scenario_.duration;
   result.events = scheduler_.events_processed();
   result.bugs = raft::enabled_bug_names(scenario_.bugs);
-  const history::History executed = executed_history();
+  const history::History executed = keep_history_ ? executed_history() : history::History{};
   finish_checks(result, executed);
-  evaluate_expectations(result, history_);
+  evaluate_expectations(result, tally_all());
   summarise(result);
   result.trace_hash = trace_.hash();
   result.faults = std::move(fault_records_);
@@ -269,8 +279,21 @@ RunResult Simulation::run(history::History* history_out) {
     if (!out) throw InputError(fmt::format("--history {}: cannot write", options_.history_path));
     history::write_jsonl(out, executed);
   }
-  if (history_out != nullptr) *history_out = executed;
+  if (history_out != nullptr) *history_out = std::move(executed);
   return result;
+}
+
+void Simulation::forget_settled_entries() {
+  // Indexes every member's snapshot covers can never be applied, compared or
+  // asked of a leader again: the safety checker drops its record of them (the
+  // durability check marks their requests committed first). The report draws
+  // every committed entry, so it keeps them all.
+  if (options_.observe) return;
+  raft::LogIndex floor = std::numeric_limits<raft::LogIndex>::max();
+  for (std::size_t id = 1; id < hosts_.size(); ++id)
+    if (hosts_[id].started && hosts_[id].member) floor = std::min(floor, hosts_[id].disk.durable().snapshot_index);
+  if (floor == std::numeric_limits<raft::LogIndex>::max()) return;
+  safety_.forget_through(floor, [&](const raft::Entry& entry) { durability_.committed(entry); });
 }
 
 RunResult run_scenario(const scenario::Scenario& scenario, const RunOptions& options) {

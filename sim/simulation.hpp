@@ -5,6 +5,7 @@
 // faults.cpp (applying the scenario's faults), observe.cpp (expectations and
 // the summary). Internal to sim/: users call run_scenario().
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <set>
 #include <memory>
@@ -14,6 +15,8 @@
 
 #include "core/kv/store.hpp"
 #include "core/raft/node.hpp"
+#include "sim/node/raft_node.hpp"
+#include "sim/checks/durability.hpp"
 #include "sim/checks/safety.hpp"
 #include "sim/disk.hpp"
 #include "sim/history/history.hpp"
@@ -54,7 +57,7 @@ struct Host {
   bool paused = false;
   Micros paused_until = 0;
   std::unique_ptr<Xoshiro256> timer_random;  // outlives `node`, which holds a reference
-  std::unique_ptr<raft::Node> node;
+  std::unique_ptr<RaftNode> node;  // driven only through the node interface
   raft::Ready ready;  // reused, so steady state allocates no Ready buffers
   StateMachine machine;  // the KV store and the session table
   Disk disk;
@@ -162,6 +165,16 @@ class Simulation {
   history::Operation next_operation(ClientState& client);
   // The history as the checker and --history see it: refused operations left out.
   history::History executed_history() const;
+  history::Operation& operation(std::size_t index) { return history_[index - history_base_]; }
+  // Folds finished operations at the front of the history into tallies, when
+  // nothing needs the whole history (keep_history_ false).
+  void retire_operations();
+  struct OperationTally {
+    std::uint64_t ok = 0, failed = 0, unknown = 0;
+    std::vector<std::pair<std::size_t, std::size_t>> available;  // per expectation: (called in its window, ok)
+  };
+  void tally(const history::Operation& op, OperationTally& into) const;
+  OperationTally tally_all() const;  // retired and kept operations
 
   // watchers.cpp: reflectors and the watches nodes serve them
   void start_watchers();
@@ -199,11 +212,12 @@ class Simulation {
   bool leader_serving() const;
   Micros convergence_allowance() const;
   raft::LogIndex durable_majority_index() const;
-  std::vector<raft::NodeId> reachable_from(raft::NodeId node) const;
+  const std::vector<raft::NodeId>& reachable_from(raft::NodeId node) const;
   // How many of `node`'s voters (in its own view) are on its side of the network.
   std::size_t voters_on_side(const Host& host) const;
   void finish_checks(RunResult& result, const history::History& executed);
-  void evaluate_expectations(RunResult& result, const history::History& history);
+  void forget_settled_entries();
+  void evaluate_expectations(RunResult& result, const OperationTally& operations);
   void summarise(RunResult& result);
 
   const scenario::Scenario& scenario_;
@@ -216,11 +230,20 @@ class Simulation {
   Xoshiro256 disk_random_;
   Xoshiro256 fault_random_;
   SafetyChecker safety_;
-  history::History history_;
-  // not_executed_[i]: operation i was refused before it could take effect
-  // (no leader, proposal dropped). Like Knossos, the checker leaves such
-  // operations out: a refused CAS says nothing about the value it compared.
-  std::vector<bool> not_executed_;
+  DurabilityCheck durability_;
+  // The client history: operation i is history_[i - history_base_]. Kept
+  // whole when linearizability, --history or the report needs it; otherwise
+  // finished operations leave it from the front, folded into retired_, so
+  // that memory stays flat however long the run.
+  bool keep_history_ = true;
+  std::deque<history::Operation> history_;
+  std::size_t history_base_ = 0;
+  OperationTally retired_;
+  // not_executed_[i - history_base_]: operation i was refused before it could
+  // take effect (no leader, proposal dropped). Like Knossos, the checker
+  // leaves such operations out: a refused CAS says nothing about the value it compared.
+  std::deque<bool> not_executed_;
+  bool watch_checked_ = false;  // the watch check is on: keep what reflectors receive
   // Request ids of writes that some node applied. A write whose outcome is
   // unknown to its client but that no node ever applied cannot have affected
   // any read (reads are served from applied state): it never took effect.

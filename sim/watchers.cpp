@@ -61,7 +61,7 @@ void Simulation::watcher_arrive(std::uint32_t watcher_id, std::uint64_t generati
     if (!watcher.listed_once) {
       stream.start_revision = listed_at + 1;
     } else {
-      stream.resumes.push_back({stream.deliveries.size(), listed_at + 1});
+      if (watch_checked_) stream.resumes.push_back({stream.deliveries.size(), listed_at + 1});
       ++metrics_.watch_relists;
       timeline(fmt::format("w{} lists again at n{} (revision {}) after its watch was compacted away", watcher_id,
                            host.id, listed_at));
@@ -69,7 +69,7 @@ void Simulation::watcher_arrive(std::uint32_t watcher_id, std::uint64_t generati
     watcher.listed_once = true;
     watcher.must_list = false;
     watcher.next_revision = listed_at + 1;
-  } else {
+  } else if (watch_checked_) {
     stream.resumes.push_back({stream.deliveries.size(), watcher.next_revision});
   }
   kv::WatchRequest request;
@@ -137,7 +137,8 @@ void Simulation::watcher_receive(std::uint32_t slot) {
                                               in_flight.watcher, delivery.events.size(), watcher.next_revision,
                                               delivery.canceled));
   const bool compacted = delivery.canceled && delivery.compact_revision > 0;
-  watch_streams_[in_flight.watcher - 1].deliveries.push_back(std::move(delivery));
+  // What it received is kept only for the watch check.
+  if (watch_checked_) watch_streams_[in_flight.watcher - 1].deliveries.push_back(std::move(delivery));
   if (compacted) {
     // The history it needs is gone: list again (same node), then watch from there.
     watcher.must_list = true;
@@ -212,7 +213,8 @@ void Simulation::record_committed_events(const kv::Store& store) {
   RAFTSIM_ASSERT(store.revision() == committed_events_revision_ + 1,
                  "revision {} applied before revision {} was seen anywhere", store.revision(),
                  committed_events_revision_ + 1);
-  committed_events_.insert(committed_events_.end(), store.last_events().begin(), store.last_events().end());
+  if (watch_checked_)
+    committed_events_.insert(committed_events_.end(), store.last_events().begin(), store.last_events().end());
   committed_events_revision_ = store.revision();
 }
 

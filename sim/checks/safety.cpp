@@ -5,9 +5,11 @@
 
 #include <fmt/format.h>
 
+#include "core/assert.hpp"
+
 namespace raftsim::sim {
 
-SafetyChecker::SafetyChecker(int nodes) { committed_.reserve(1024); (void)nodes; }
+SafetyChecker::SafetyChecker(int nodes) { (void)nodes; }
 
 void SafetyChecker::report(const std::string& check, std::int64_t now, std::string detail) {
   violations_.try_emplace(check, Violation{now, std::move(detail)});
@@ -33,9 +35,11 @@ void SafetyChecker::on_leader(std::int64_t now, raft::NodeId node, raft::Term te
   // Every entry committed in an earlier term must be in the new leader's log
   // (§5.4). A candidate whose votes waited out a pause may win an old term
   // after a later term committed more: those later commits are not its concern.
-  for (raft::LogIndex index = log.first_index(); index <= max_commit_ && index <= committed_.size(); ++index) {
-    if (index <= commit_terms_.size() && commit_terms_[index - 1] >= term) break;
-    const raft::Entry& expected = committed_[index - 1];
+  const raft::LogIndex recorded = forgotten_ + committed_.size();
+  for (raft::LogIndex index = std::max(log.first_index(), forgotten_ + 1); index <= max_commit_ && index <= recorded;
+       ++index) {
+    if (index <= forgotten_ + commit_terms_.size() && commit_terms_[index - forgotten_ - 1] >= term) break;
+    const raft::Entry& expected = committed_[index - forgotten_ - 1];
     if (index > log.last_index() || !same_entry(log.at(index), expected)) {
       report("leader_completeness", now,
              fmt::format("n{} became leader of term {} without committed entry {} (its log {})", node, term,
@@ -56,20 +60,31 @@ void SafetyChecker::on_leader_write(std::int64_t now, raft::NodeId node, raft::T
 }
 
 void SafetyChecker::on_apply(std::int64_t now, raft::NodeId node, const raft::Entry& entry) {
-  if (entry.index <= committed_.size()) {
-    const raft::Entry& first = committed_[entry.index - 1];
+  RAFTSIM_ASSERT(entry.index > forgotten_, "n{} applied index {}, below every member's snapshot ({})", node, entry.index,
+                 forgotten_);
+  if (entry.index <= forgotten_ + committed_.size()) {
+    const raft::Entry& first = committed_[entry.index - forgotten_ - 1];
     if (!same_entry(first, entry))
       report("state_machine_safety", now,
              fmt::format("n{} applied {} at index {}, where another node applied {}", node, describe(entry),
                          entry.index, describe(first)));
     return;
   }
-  if (entry.index == committed_.size() + 1) committed_.push_back(entry);
+  if (entry.index == forgotten_ + committed_.size() + 1) committed_.push_back(entry);
+}
+
+void SafetyChecker::forget_through(raft::LogIndex index, const std::function<void(const raft::Entry&)>& each) {
+  while (forgotten_ < index && !committed_.empty() && !commit_terms_.empty()) {
+    each(committed_.front());
+    committed_.pop_front();
+    commit_terms_.pop_front();
+    ++forgotten_;
+  }
 }
 
 void SafetyChecker::on_commit(std::int64_t now, raft::NodeId node, raft::Term term, raft::LogIndex commit,
                               bool side_has_majority, bool durable_on_majority, const std::string& side) {
-  if (commit > commit_terms_.size()) commit_terms_.resize(commit, term);
+  if (commit > forgotten_ + commit_terms_.size()) commit_terms_.resize(commit - forgotten_, term);
   if (!side_has_majority && !durable_on_majority)
     report("minority_no_commit", now,
            fmt::format("n{} committed index {} while its side {} lacks a majority, and the entry is durable on no "

@@ -4,6 +4,8 @@
 // Each check keeps its first violation: when, where, and the entries that
 // show it.
 #include <cstdint>
+#include <deque>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -42,7 +44,16 @@ class SafetyChecker {
   void check_log_matching(std::int64_t now, const std::vector<std::pair<raft::NodeId, const raft::RaftLog*>>& logs);
 
   raft::LogIndex max_commit() const { return max_commit_; }
-  const std::vector<raft::Entry>& committed() const { return committed_; }
+  // The entry first applied at `index`, or nullptr when none was applied
+  // there yet or it was forgotten (forget_through).
+  const raft::Entry* committed_at(raft::LogIndex index) const {
+    if (index <= forgotten_ || index > forgotten_ + committed_.size()) return nullptr;
+    return &committed_[index - forgotten_ - 1];
+  }
+  // Drops the record of indexes up to `index`, which no node can apply, hold
+  // as a new leader or compare again (every member's snapshot covers them),
+  // handing each forgotten entry to `each` first. Keeps memory flat in long runs.
+  void forget_through(raft::LogIndex index, const std::function<void(const raft::Entry&)>& each);
   // First violation per check name; ordered by name.
   const std::map<std::string, Violation>& violations() const { return violations_; }
   bool failed(const std::string& check) const { return violations_.count(check) > 0; }
@@ -54,11 +65,13 @@ class SafetyChecker {
   void report(const std::string& check, std::int64_t now, std::string detail);
 
   std::map<raft::Term, raft::NodeId> leaders_;  // term -> leader
-  std::vector<raft::Entry> committed_;          // committed_[i] is the entry applied at index i + 1
-  // commit_terms_[i]: the term in which index i + 1 was first committed (the
-  // committing node's term); non-decreasing. Leader completeness asks a
-  // leader of term T only for entries committed in terms below T.
-  std::vector<raft::Term> commit_terms_;
+  // committed_[i] is the entry first applied at index forgotten_ + i + 1.
+  std::deque<raft::Entry> committed_;
+  // commit_terms_[i]: the term in which index forgotten_ + i + 1 was first
+  // committed (the committing node's term); non-decreasing. Leader
+  // completeness asks a leader of term T only for entries committed in terms below T.
+  std::deque<raft::Term> commit_terms_;
+  raft::LogIndex forgotten_ = 0;  // indexes up to here are no longer recorded
   raft::LogIndex max_commit_ = 0;
   std::map<std::string, Violation> violations_;
 };

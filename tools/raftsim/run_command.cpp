@@ -52,7 +52,9 @@ int run(const RunOptions& options) {
   sim::RunResult result;
   history::History history;
   try {
-    result = sim::run_scenario(scenario, run_options, &history);
+    // The whole history only for the report: without it, a run without the
+    // linearizability check keeps no more of it than it needs.
+    result = sim::run_scenario(scenario, run_options, options.report.empty() ? nullptr : &history);
   } catch (const AssertionFailure& failure) {
     std::string bugs = options.no_bugs ? " --no-bugs" : "";
     for (const auto& bug : options.bugs) bugs += " --bug " + bug;
