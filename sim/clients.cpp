@@ -226,15 +226,7 @@ Simulation::OperationTally Simulation::tally_all() const {
 
 namespace raftsim::sim {
 
-raft::NodeId Simulation::next_member(raft::NodeId after) const {
-  // Clients retry at the next member, as a client with every endpoint would.
-  const auto count = static_cast<raft::NodeId>(hosts_.size() - 1);
-  for (raft::NodeId step = 1; step <= count; ++step) {
-    const raft::NodeId candidate = (after + step - 1) % count + 1;
-    if (hosts_[candidate].member) return candidate;
-  }
-  return after;
-}
+raft::NodeId Simulation::next_member(raft::NodeId after) const { return sim::next_member(hosts_, after); }
 
 history::History Simulation::executed_history() const {
   history::History executed;

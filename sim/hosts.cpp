@@ -59,7 +59,7 @@ void Simulation::crash_host(Host& host, bool lose_unsynced) {
   host.pending_writes.clear();
   host.pending_reads.clear();
   host.reads_waiting_apply.clear();
-  host.watches.clear();
+  reflectors_.on_crash(host.id);
   ++host.tick_generation;
   host.seen_role = raft::Role::follower;
   host.seen_established = false;
@@ -110,7 +110,7 @@ void Simulation::notice_changes(Host& host) {
       ++metrics_.elections;
       timeline(fmt::format("n{} elected leader of term {}", host.id, node.term()));
       fire_triggers(scenario::Trigger::elected, host.id);
-      if (options_.explain) {
+      if (timeline_.explaining()) {
         if (const auto election = node.last_election())
           explain(fmt::format("n{} wins term {} with votes from {} ({} of {} voters; it needed {})", host.id,
                               node.term(), describe(election->granted), election->granted.size(), election->voters,
@@ -199,7 +199,7 @@ void Simulation::drive(Host& host) {
       // The leader sent its state: it replaces ours (and is persisted below).
       host.machine = StateMachine::restore(*ready.snapshot->data);
       host.reads_waiting_apply.clear();
-      resync_watches(host);
+      reflectors_.on_snapshot(host);
       trace_.mix(0x5a5a0000ULL ^ ready.snapshot->index);
       timeline(fmt::format("n{} installs a snapshot at index {} from its leader", host.id, ready.snapshot->index));
     }
@@ -312,7 +312,7 @@ void Simulation::apply_committed(Host& host) {
       continue;
     const kv::Response response = host.machine.store.apply(payload.request);
     if (keep_history_) applied_requests_.insert(payload.request_id);
-    feed_watches(host);
+    reflectors_.on_apply(host);
     const auto it = host.pending_writes.find(payload.request_id);
     if (it == host.pending_writes.end()) continue;
     const PendingRequest request = it->second;

@@ -304,7 +304,7 @@ void Simulation::finish_checks(RunResult& result, const history::History& execut
       if (!verdict.ok) verdict.detail = check.explanation + "\n" + history::format_witness_table(executed, check);
       if (!verdict.ok) verdict.witness = check.witness;
     } else if (name == "watch") {
-      verdict = watch_verdict();
+      verdict = reflectors_.verdict();
     } else if (name == "liveness") {
       if (!liveness_target_ && liveness_detail_.empty()) {
         verdict.judged = false;
@@ -386,9 +386,10 @@ void Simulation::summarise(RunResult& result) {
   metrics_.messages_dropped = network_.metrics().dropped;
   metrics_.messages_duplicated = network_.metrics().duplicated;
   metrics_.commit_index = safety_.max_commit();
+  reflectors_.add_metrics(metrics_);
   result.metrics = metrics_;
   result.leaders = leaders_;
-  result.timeline = timeline_;
+  result.timeline = timeline_.entries();
   for (std::size_t id = 1; id < hosts_.size(); ++id) {
     const Host& host = hosts_[id];
     if (!host.started) continue;

@@ -10,8 +10,8 @@ void Simulation::record_fault(std::uint32_t fault, std::size_t timeline_before) 
   // The fault's own line is the last plain line it added (explanations follow
   // it; a membership fault still waiting for a leader adds none).
   for (std::size_t i = timeline_.size(); i > timeline_before; --i) {
-    if (timeline_[i - 1].explanation) continue;
-    fault_records_.push_back({scheduler_.now(), fault, timeline_[i - 1].text});
+    if (timeline_.entries()[i - 1].explanation) continue;
+    fault_records_.push_back({scheduler_.now(), fault, timeline_.entries()[i - 1].text});
     break;
   }
   auto cut = network_.cut_links();

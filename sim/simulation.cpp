@@ -48,6 +48,9 @@ Simulation::Simulation(const scenario::Scenario& scenario, const RunOptions& opt
       options_(options),
       scheduler_(4096),
       network_(scenario.network, scenario.max_node_id(), scenario.seed),
+      timeline_(scheduler_, trace_, options.explain),
+      reflectors_(scenario, scheduler_, trace_, timeline_, hosts_,
+                  std::find(scenario.checks.begin(), scenario.checks.end(), "watch") != scenario.checks.end()),
       disk_random_(make_stream(scenario.seed, Stream::disk)),
       fault_random_(make_stream(scenario.seed, Stream::faults)),
       safety_(scenario.cluster.nodes),
@@ -55,7 +58,6 @@ Simulation::Simulation(const scenario::Scenario& scenario, const RunOptions& opt
   const auto checked = [&](const char* name) {
     return std::find(scenario.checks.begin(), scenario.checks.end(), name) != scenario.checks.end();
   };
-  watch_checked_ = checked("watch");
   keep_history_ = checked("linearizability") || !options_.history_path.empty() || options_.observe;
   if (!options_.trace_path.empty()) trace_.open(options_.trace_path);
   network_.record_messages(options_.record_messages);
@@ -81,18 +83,12 @@ Simulation::Simulation(const scenario::Scenario& scenario, const RunOptions& opt
   }
 }
 
-void Simulation::timeline(std::string text) {
-  if (trace_.writing()) trace_.write(scheduler_.now(), "timeline", "\"text\":" + json_string(text));
-  timeline_.push_back({scheduler_.now(), std::move(text)});
-}
+void Simulation::timeline(std::string text) { timeline_.say(std::move(text)); }
 
-void Simulation::explain(std::string text) {
-  if (!options_.explain) return;
-  timeline_.push_back({scheduler_.now(), std::move(text), true});
-}
+void Simulation::explain(std::string text) { timeline_.explain(std::move(text)); }
 
 void Simulation::explain_sides() {
-  if (!options_.explain) return;
+  if (!timeline_.explaining()) return;
   // Each group of nodes that reach each other, and whether it holds a majority.
   std::vector<raft::NodeId> seen;
   const Host* reference = nullptr;
@@ -219,9 +215,9 @@ void Simulation::handle(const Event& event) {
       break;
     }
     case EventKind::observe: observe(event.a); break;
-    case EventKind::watcher_arrive: watcher_arrive(event.a, event.payload); break;
-    case EventKind::watcher_receive: watcher_receive(event.a); break;
-    case EventKind::watcher_check: watcher_check(event.a); break;
+    case EventKind::watcher_arrive: reflectors_.arrive(event.a, event.payload); break;
+    case EventKind::watcher_receive: reflectors_.receive(event.a); break;
+    case EventKind::watcher_check: reflectors_.check(event.a); break;
     case EventKind::compactor_tick: compactor_tick(); break;
   }
 }
@@ -235,7 +231,7 @@ RunResult Simulation::run(history::History* history_out) {
   }
   for (std::size_t c = 1; c < clients_.size(); ++c)
     scheduler_.schedule(0, EventKind::client_wakeup, static_cast<std::uint32_t>(c));
-  start_watchers();
+  reflectors_.start();
   if (scenario_.workload.compact.every > 0)
     scheduler_.schedule(scenario_.workload.compact.every, EventKind::compactor_tick);
   for (std::size_t f = 0; f < scenario_.faults.size(); ++f)

@@ -24,57 +24,15 @@
 #include "sim/random.hpp"
 #include "sim/run.hpp"
 #include "sim/scenario/scenario.hpp"
-#include "sim/checks/watch_checker.hpp"
+#include "sim/host.hpp"
+#include "sim/reflectors.hpp"
+#include "sim/timeline.hpp"
 #include "sim/request_payload.hpp"
 #include "sim/scheduler.hpp"
 #include "sim/state_machine.hpp"
 #include "sim/trace.hpp"
 
 namespace raftsim::sim {
-
-// A client request waiting at a node for its entry to apply or its read to be served.
-struct PendingRequest {
-  std::uint32_t client = 0;
-  std::uint64_t sequence = 0;
-};
-
-// A watch a node serves to a reflector (etcd's server-side watcher): fed by
-// every entry the node applies, and by its store's jump on a snapshot.
-struct ServedWatch {
-  std::uint32_t watcher = 0;
-  std::uint64_t generation = 0;  // the reflector's attempt it answers
-  kv::Watcher watch{kv::WatchRequest{}};
-  bool skip_next_event = false;  // planted watch-gap: a resumed watch drops its first event
-  Micros last_sent = 0;          // one gRPC stream: responses leave in order
-};
-
-struct Host {
-  raft::NodeId id = 0;
-  bool member = false;  // started and not removed (n1..nN from the start; added nodes once added)
-  bool started = false;         // has run at some point (shown in the summary)
-  bool removal_pending = false; // applied its own removal: shuts down at the end of drive()
-  bool up = false;      // running: a member that has not crashed
-  bool paused = false;
-  Micros paused_until = 0;
-  std::unique_ptr<Xoshiro256> timer_random;  // outlives `node`, which holds a reference
-  std::unique_ptr<RaftNode> node;  // driven only through the node interface
-  raft::Ready ready;  // reused, so steady state allocates no Ready buffers
-  StateMachine machine;  // the KV store and the session table
-  Disk disk;
-  std::map<std::uint64_t, PendingRequest> pending_writes;  // by request id
-  std::map<std::uint64_t, PendingRequest> pending_reads;   // by request id
-  std::vector<std::pair<raft::LogIndex, std::uint64_t>> reads_waiting_apply;  // (read index, request id)
-  std::vector<ServedWatch> watches;  // lost with the process on a crash
-  std::uint64_t tick_generation = 0;  // a tick event of another generation is stale
-  std::uint64_t crashes = 0;          // a restart due after one crash does not undo a later one
-  std::int64_t drift_ppm = 0;         // the local clock runs (1 + drift) times as fast
-  // What the host last saw of its node, to notice changes.
-  raft::Role seen_role = raft::Role::follower;
-  raft::Term seen_term = 0;
-  raft::LogIndex seen_commit = 0;
-  bool seen_established = false;  // leader that has committed an entry of its own term
-  raft::LogIndex leader_last_written = 0;  // leader_append_only: last index written in this term
-};
 
 struct ClientState {
   std::uint32_t id = 0;        // 1-based: c1 is 1
@@ -90,26 +48,6 @@ struct ClientState {
   // it re-reads the key, then tries again.
   std::optional<std::size_t> conflict_key;
   bool conflict_reread = false;
-};
-
-// A reflector (Kubernetes' list-then-watch client): lists the keys, watches
-// from the list's revision, resumes on another node when its watch breaks,
-// and lists again when its watch is cancelled by compaction.
-struct WatcherState {
-  std::uint32_t id = 0;          // 1-based: w1 is 1
-  raft::NodeId node = 1;         // the node it talks to now
-  Xoshiro256 random{0};
-  std::uint64_t generation = 0;  // of the current attempt; answers to older ones are dropped
-  bool must_list = true;         // (re)list before watching
-  bool listed_once = false;
-  std::int64_t next_revision = 0;  // the first revision it has not received
-  int leaderless_checks = 0;       // consecutive checks that found its node frozen or without a leader
-};
-
-struct WatchResponseInFlight {
-  std::uint32_t watcher = 0;
-  std::uint64_t generation = 0;
-  WatchDelivery delivery;
 };
 
 struct ClientResponse {
@@ -176,17 +114,6 @@ class Simulation {
   void tally(const history::Operation& op, OperationTally& into) const;
   OperationTally tally_all() const;  // retired and kept operations
 
-  // watchers.cpp: reflectors and the watches nodes serve them
-  void start_watchers();
-  void watcher_arrive(std::uint32_t watcher, std::uint64_t generation);
-  void watcher_receive(std::uint32_t slot);
-  void watcher_check(std::uint32_t watcher);
-  void watcher_move(WatcherState& watcher, const char* why);
-  void send_watch_response(ServedWatch& served, kv::WatchResponse response);
-  void feed_watches(Host& host);           // after each entry the host applies
-  void resync_watches(Host& host);         // after the host's store was replaced by a snapshot
-  void record_committed_events(const kv::Store& store);
-  CheckVerdict watch_verdict() const;
   // compactor.cpp: periodic compaction, as the Kubernetes API server runs it
   void compactor_tick();
 
@@ -226,6 +153,8 @@ class Simulation {
   Trace trace_;
   Network network_;
   std::vector<Host> hosts_;  // index 0 unused: hosts_[id]
+  Timeline timeline_;
+  Reflectors reflectors_;
   std::vector<ClientState> clients_;  // index 0 unused
   Xoshiro256 disk_random_;
   Xoshiro256 fault_random_;
@@ -243,24 +172,14 @@ class Simulation {
   // take effect (no leader, proposal dropped). Like Knossos, the checker
   // leaves such operations out: a refused CAS says nothing about the value it compared.
   std::deque<bool> not_executed_;
-  bool watch_checked_ = false;  // the watch check is on: keep what reflectors receive
   // Request ids of writes that some node applied. A write whose outcome is
   // unknown to its client but that no node ever applied cannot have affected
   // any read (reads are served from applied state): it never took effect.
   std::set<std::uint64_t> applied_requests_;
-  std::vector<WatcherState> watchers_;  // index 0 unused
-  std::vector<WatchStream> watch_streams_;  // what each reflector received, for the watch check
-  std::vector<WatchResponseInFlight> watch_responses_;
-  std::vector<std::uint32_t> free_watch_responses_;
-  // Every event of every revision, recorded when the revision first applied
-  // anywhere: the truth the watch check judges the streams against.
-  std::vector<kv::Event> committed_events_;
-  std::int64_t committed_events_revision_ = 1;
   raft::NodeId compactor_node_ = 1;
   std::uint64_t compactor_sequence_ = 0;
   std::vector<ClientResponse> responses_;
   std::vector<std::uint32_t> free_responses_;
-  std::vector<TimelineEntry> timeline_;
   std::vector<LeaderRecord> leaders_;
   std::vector<NodeObservations> observations_;
   std::vector<FaultRecord> fault_records_;

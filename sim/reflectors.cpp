@@ -11,10 +11,14 @@
 //
 // Everything here uses the watchers' own random stream and never touches a
 // Raft node, so adding reflectors changes no Raft decision in a run.
+#include "sim/reflectors.hpp"
+
+#include <algorithm>
+
 #include <fmt/format.h>
 
+#include "core/assert.hpp"
 #include "core/kv/key_range.hpp"
-#include "sim/simulation.hpp"
 
 namespace raftsim::sim {
 
@@ -23,17 +27,26 @@ constexpr const char* kWatchPrefix = "k";  // the workload's keys are k0, k1, ..
 constexpr int kLeaderlessChecks = 3;       // checks are workload.timeout apart
 }  // namespace
 
-void Simulation::start_watchers() {
+Reflectors::Reflectors(const scenario::Scenario& scenario, Scheduler& scheduler, Trace& trace, Timeline& timeline,
+                       const std::vector<Host>& hosts, bool checked)
+    : scenario_(scenario), scheduler_(scheduler), trace_(trace), timeline_(timeline), hosts_(hosts), checked_(checked) {}
+
+Micros Reflectors::latency(Reflector& reflector) {
+  return uniform_int(reflector.random, scenario_.network.latency.min, scenario_.network.latency.max);
+}
+
+void Reflectors::start() {
+  served_.resize(hosts_.size());
   const int count = scenario_.workload.watchers;
-  watchers_.resize(static_cast<std::size_t>(count) + 1);
-  watch_streams_.resize(static_cast<std::size_t>(count));
+  reflectors_.resize(static_cast<std::size_t>(count) + 1);
+  streams_.resize(static_cast<std::size_t>(count));
   for (int w = 1; w <= count; ++w) {
-    WatcherState& watcher = watchers_[static_cast<std::size_t>(w)];
+    Reflector& watcher = reflectors_[static_cast<std::size_t>(w)];
     watcher.id = static_cast<std::uint32_t>(w);
     // Spread from the last node down, so that clients and reflectors share nodes less.
     watcher.node = static_cast<raft::NodeId>(scenario_.cluster.nodes - (w - 1) % scenario_.cluster.nodes);
     watcher.random = make_stream(scenario_.seed, Stream::watchers, static_cast<std::uint64_t>(w));
-    WatchStream& stream = watch_streams_[static_cast<std::size_t>(w - 1)];
+    WatchStream& stream = streams_[static_cast<std::size_t>(w - 1)];
     stream.watcher = w;
     stream.key = kWatchPrefix;
     stream.range_end = kv::prefix_end(kWatchPrefix);
@@ -43,16 +56,16 @@ void Simulation::start_watchers() {
   }
 }
 
-void Simulation::watcher_arrive(std::uint32_t watcher_id, std::uint64_t generation) {
-  WatcherState& watcher = watchers_[watcher_id];
+void Reflectors::arrive(std::uint32_t watcher_id, std::uint64_t generation) {
+  Reflector& watcher = reflectors_[watcher_id];
   if (generation != watcher.generation) return;
-  Host& host = hosts_[watcher.node];
+  const Host& host = hosts_[watcher.node];
   if (!host.up) return;  // the connection fails; the next check moves the reflector
   if (host.paused) {
     scheduler_.schedule(host.paused_until, EventKind::watcher_arrive, watcher_id, 0, generation);
     return;
   }
-  WatchStream& stream = watch_streams_[watcher_id - 1];
+  WatchStream& stream = streams_[watcher_id - 1];
   const kv::Store& store = host.machine.store;
   const bool resumed = watcher.listed_once && !watcher.must_list;
   if (watcher.must_list) {
@@ -61,15 +74,15 @@ void Simulation::watcher_arrive(std::uint32_t watcher_id, std::uint64_t generati
     if (!watcher.listed_once) {
       stream.start_revision = listed_at + 1;
     } else {
-      if (watch_checked_) stream.resumes.push_back({stream.deliveries.size(), listed_at + 1});
-      ++metrics_.watch_relists;
-      timeline(fmt::format("w{} lists again at n{} (revision {}) after its watch was compacted away", watcher_id,
+      if (checked_) stream.resumes.push_back({stream.deliveries.size(), listed_at + 1});
+      ++relists_;
+      timeline_.say(fmt::format("w{} lists again at n{} (revision {}) after its watch was compacted away", watcher_id,
                            host.id, listed_at));
     }
     watcher.listed_once = true;
     watcher.must_list = false;
     watcher.next_revision = listed_at + 1;
-  } else if (watch_checked_) {
+  } else if (checked_) {
     stream.resumes.push_back({stream.deliveries.size(), watcher.next_revision});
   }
   kv::WatchRequest request;
@@ -83,157 +96,159 @@ void Simulation::watcher_arrive(std::uint32_t watcher_id, std::uint64_t generati
   served.skip_next_event = resumed && scenario_.bugs.watch_gap;
   served.last_sent = scheduler_.now();
   kv::WatchResponse first = served.watch.start(store);
-  host.watches.push_back(std::move(served));
+  served_[host.id].push_back(std::move(served));
   trace_.mix(0x3a7c0000ULL ^ (std::uint64_t{watcher_id} << 40) ^ static_cast<std::uint64_t>(watcher.next_revision));
   if (trace_.writing())
-    trace_event("watch", fmt::format("\"watcher\":\"w{}\",\"node\":\"n{}\",\"from\":{}", watcher_id, host.id,
+    trace_.write(scheduler_.now(), "watch", fmt::format("\"watcher\":\"w{}\",\"node\":\"n{}\",\"from\":{}", watcher_id, host.id,
                                      watcher.next_revision));
-  send_watch_response(host.watches.back(), std::move(first));
+  send(served_[host.id].back(), std::move(first));
 }
 
-void Simulation::send_watch_response(ServedWatch& served, kv::WatchResponse response) {
+void Reflectors::send(ServedWatch& served, kv::WatchResponse response) {
   if (served.skip_next_event && !response.events.empty()) {
     // Planted watch-gap: the first event after a resumption's start is lost.
     response.events.erase(response.events.begin());
     served.skip_next_event = false;
   }
   if (response.events.empty() && !response.canceled) return;
-  WatcherState& watcher = watchers_[served.watcher];
+  Reflector& watcher = reflectors_[served.watcher];
   std::uint32_t slot;
-  if (!free_watch_responses_.empty()) {
-    slot = free_watch_responses_.back();
-    free_watch_responses_.pop_back();
+  if (!free_slots_.empty()) {
+    slot = free_slots_.back();
+    free_slots_.pop_back();
   } else {
-    slot = static_cast<std::uint32_t>(watch_responses_.size());
-    watch_responses_.emplace_back();
+    slot = static_cast<std::uint32_t>(in_flight_.size());
+    in_flight_.emplace_back();
   }
-  WatchResponseInFlight& in_flight = watch_responses_[slot];
+  ResponseInFlight& in_flight = in_flight_[slot];
   in_flight.watcher = served.watcher;
   in_flight.generation = served.generation;
   in_flight.delivery.events = std::move(response.events);
   in_flight.delivery.canceled = response.canceled;
   in_flight.delivery.compact_revision = response.compact_revision;
-  const scenario::TimeRange latency = scenario_.network.latency;
-  const Micros arrives =
-      std::max(scheduler_.now() + uniform_int(watcher.random, latency.min, latency.max), served.last_sent);
+  const Micros arrives = std::max(scheduler_.now() + latency(watcher), served.last_sent);
   served.last_sent = arrives;
   scheduler_.schedule(arrives, EventKind::watcher_receive, slot);
 }
 
-void Simulation::watcher_receive(std::uint32_t slot) {
-  WatchResponseInFlight in_flight = std::move(watch_responses_[slot]);
-  free_watch_responses_.push_back(slot);
-  WatcherState& watcher = watchers_[in_flight.watcher];
+void Reflectors::receive(std::uint32_t slot) {
+  ResponseInFlight in_flight = std::move(in_flight_[slot]);
+  free_slots_.push_back(slot);
+  Reflector& watcher = reflectors_[in_flight.watcher];
   if (in_flight.generation != watcher.generation) return;  // from a watch it has given up
   WatchDelivery& delivery = in_flight.delivery;
   delivery.time_us = scheduler_.now();
   if (!delivery.events.empty())
     watcher.next_revision = std::max(watcher.next_revision, delivery.events.back().kv.mod_revision + 1);
-  metrics_.watch_events += delivery.events.size();
+  events_ += delivery.events.size();
   trace_.mix(0x3a7d0000ULL ^ (std::uint64_t{in_flight.watcher} << 40) ^ (delivery.events.size() << 20) ^
              static_cast<std::uint64_t>(watcher.next_revision));
   if (trace_.writing())
-    trace_event("watch_response", fmt::format("\"watcher\":\"w{}\",\"events\":{},\"next\":{},\"canceled\":{}",
+    trace_.write(scheduler_.now(), "watch_response", fmt::format("\"watcher\":\"w{}\",\"events\":{},\"next\":{},\"canceled\":{}",
                                               in_flight.watcher, delivery.events.size(), watcher.next_revision,
                                               delivery.canceled));
   const bool compacted = delivery.canceled && delivery.compact_revision > 0;
   // What it received is kept only for the watch check.
-  if (watch_checked_) watch_streams_[in_flight.watcher - 1].deliveries.push_back(std::move(delivery));
+  if (checked_) streams_[in_flight.watcher - 1].deliveries.push_back(std::move(delivery));
   if (compacted) {
     // The history it needs is gone: list again (same node), then watch from there.
     watcher.must_list = true;
     ++watcher.generation;
-    scheduler_.schedule_after(uniform_int(watcher.random, scenario_.network.latency.min, scenario_.network.latency.max),
-                              EventKind::watcher_arrive, watcher.id, 0, watcher.generation);
+    scheduler_.schedule_after(latency(watcher), EventKind::watcher_arrive, watcher.id, 0, watcher.generation);
   }
 }
 
-void Simulation::watcher_check(std::uint32_t watcher_id) {
-  WatcherState& watcher = watchers_[watcher_id];
+void Reflectors::check(std::uint32_t watcher_id) {
+  Reflector& watcher = reflectors_[watcher_id];
   const Host& host = hosts_[watcher.node];
   if (!host.member || !host.up) {
-    watcher_move(watcher, "is down");
+    move(watcher, "is down");
   } else if (host.paused) {
     // A frozen process keeps its connections open: the client's keepalive
     // gives up after a while.
-    if (++watcher.leaderless_checks >= kLeaderlessChecks) watcher_move(watcher, "does not answer (frozen)");
+    if (++watcher.leaderless_checks >= kLeaderlessChecks) move(watcher, "does not answer (frozen)");
   } else if (host.node->leader() == raft::kNoNode) {
     // etcd's server cancels a WithRequireLeader watch once its member has
     // been without a leader for a while (three checks in etcd's monitorLeader).
-    if (++watcher.leaderless_checks >= kLeaderlessChecks) watcher_move(watcher, "has had no leader for a while");
+    if (++watcher.leaderless_checks >= kLeaderlessChecks) move(watcher, "has had no leader for a while");
   } else {
     watcher.leaderless_checks = 0;
   }
   scheduler_.schedule_after(scenario_.workload.timeout, EventKind::watcher_check, watcher_id);
 }
 
-void Simulation::watcher_move(WatcherState& watcher, const char* why) {
+void Reflectors::move(Reflector& watcher, const char* why) {
   const raft::NodeId from = watcher.node;
   watcher.leaderless_checks = 0;
-  watcher.node = next_member(watcher.node);
+  watcher.node = next_member(hosts_, watcher.node);
   ++watcher.generation;
   if (!watcher.must_list) {
-    ++metrics_.watch_resumes;
-    timeline(fmt::format("w{}: n{} {}; resumes its watch at n{} from revision {}", watcher.id, from, why,
+    ++resumes_;
+    timeline_.say(fmt::format("w{}: n{} {}; resumes its watch at n{} from revision {}", watcher.id, from, why,
                          watcher.node, watcher.next_revision));
   }
-  scheduler_.schedule_after(uniform_int(watcher.random, scenario_.network.latency.min, scenario_.network.latency.max),
-                            EventKind::watcher_arrive, watcher.id, 0, watcher.generation);
+  scheduler_.schedule_after(latency(watcher), EventKind::watcher_arrive, watcher.id, 0, watcher.generation);
 }
 
-void Simulation::feed_watches(Host& host) {
-  if (watchers_.size() <= 1) return;
+void Reflectors::on_apply(const Host& host) {
+  if (reflectors_.size() <= 1) return;
   const kv::Store& store = host.machine.store;
   record_committed_events(store);
+  std::vector<ServedWatch>& watches = served_[host.id];
   std::size_t kept = 0;
-  for (std::size_t i = 0; i < host.watches.size(); ++i) {
-    ServedWatch& served = host.watches[i];
-    if (served.generation != watchers_[served.watcher].generation || served.watch.canceled()) continue;  // gone
+  for (std::size_t i = 0; i < watches.size(); ++i) {
+    ServedWatch& served = watches[i];
+    if (served.generation != reflectors_[served.watcher].generation || served.watch.canceled()) continue;  // gone
     kv::WatchResponse response;
     response.header.revision = store.revision();
     response.events = served.watch.on_apply(store);
-    send_watch_response(served, std::move(response));
-    if (kept != i) host.watches[kept] = std::move(served);
+    send(served, std::move(response));
+    if (kept != i) watches[kept] = std::move(served);
     ++kept;
   }
-  host.watches.resize(kept);
+  watches.resize(kept);
 }
 
-void Simulation::resync_watches(Host& host) {
-  for (ServedWatch& served : host.watches) {
-    if (served.generation != watchers_[served.watcher].generation || served.watch.canceled()) continue;
-    send_watch_response(served, served.watch.sync(host.machine.store));
+void Reflectors::on_snapshot(const Host& host) {
+  for (ServedWatch& served : served_[host.id]) {
+    if (served.generation != reflectors_[served.watcher].generation || served.watch.canceled()) continue;
+    send(served, served.watch.sync(host.machine.store));
   }
 }
 
-void Simulation::record_committed_events(const kv::Store& store) {
+void Reflectors::record_committed_events(const kv::Store& store) {
   // Replicas apply the same entries in the same order: the first to reach a
   // revision has the events that revision committed.
   if (store.revision() <= committed_events_revision_) return;
   RAFTSIM_ASSERT(store.revision() == committed_events_revision_ + 1,
                  "revision {} applied before revision {} was seen anywhere", store.revision(),
                  committed_events_revision_ + 1);
-  if (watch_checked_)
+  if (checked_)
     committed_events_.insert(committed_events_.end(), store.last_events().begin(), store.last_events().end());
   committed_events_revision_ = store.revision();
 }
 
-CheckVerdict Simulation::watch_verdict() const {
+CheckVerdict Reflectors::verdict() const {
   CheckVerdict verdict;
   verdict.name = "watch";
-  if (watch_streams_.empty()) {
+  if (streams_.empty()) {
     verdict.judged = false;
     verdict.detail = "not judged: the workload runs no watchers (workload.watchers: 0)";
     return verdict;
   }
-  const WatchVerdict result = check_watch_streams(watch_streams_, committed_events_);
+  const WatchVerdict result = check_watch_streams(streams_, committed_events_);
   verdict.ok = result.ok;
   verdict.ops = result.events_checked;
   verdict.detail = result.ok ? fmt::format("{} events over {} watchers ({} resumed, {} listed again)",
-                                           result.events_checked, watch_streams_.size(), metrics_.watch_resumes,
-                                           metrics_.watch_relists)
+                                           result.events_checked, streams_.size(), resumes_, relists_)
                              : fmt::format("at {:.3f}s: {}", static_cast<double>(result.time_us) / 1e6, result.detail);
   return verdict;
+}
+
+void Reflectors::add_metrics(RunMetrics& metrics) const {
+  metrics.watch_events += events_;
+  metrics.watch_resumes += resumes_;
+  metrics.watch_relists += relists_;
 }
 
 }  // namespace raftsim::sim
