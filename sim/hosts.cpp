@@ -223,7 +223,7 @@ void Simulation::drive(Host& host) {
       if (it == host.pending_reads.end()) continue;
       const PendingRequest request = it->second;
       host.pending_reads.erase(it);
-      client_respond(request, bare_outcome(history::Outcome::fail), false);
+      workload_.respond(request, bare_outcome(history::Outcome::fail), false);
     }
     serve_reads(host);
     maybe_snapshot(host);
@@ -311,13 +311,13 @@ void Simulation::apply_committed(Host& host) {
     if (!host.machine.admit(static_cast<std::uint32_t>(payload.request_id >> 32), payload.request_id & 0xffffffffULL))
       continue;
     const kv::Response response = host.machine.store.apply(payload.request);
-    if (keep_history_) applied_requests_.insert(payload.request_id);
+    workload_.applied(payload.request_id);
     reflectors_.on_apply(host);
     const auto it = host.pending_writes.find(payload.request_id);
     if (it == host.pending_writes.end()) continue;
     const PendingRequest request = it->second;
     host.pending_writes.erase(it);
-    client_respond(request, outcome_of(response));
+    workload_.respond(request, outcome_of(response));
   }
 }
 
@@ -335,13 +335,37 @@ void Simulation::serve_reads(Host& host) {
     if (it == host.pending_reads.end()) continue;
     const PendingRequest request = it->second;
     host.pending_reads.erase(it);
-    const ClientState& client = clients_[request.client];
-    if (client.sequence != request.sequence || !client.waiting) continue;  // the client gave up
+    const std::string* key = workload_.waiting_read_key(request);
+    if (key == nullptr) continue;  // the client gave up
     kv::RangeRequest range;
-    range.key = operation(client.history_index).key;
-    client_respond(request, outcome_of(host.machine.store.apply(kv::Request{range})));
+    range.key = *key;
+    workload_.respond(request, outcome_of(host.machine.store.apply(kv::Request{range})));
   }
   host.reads_waiting_apply.resize(kept);
+}
+
+void Simulation::client_arrive(std::uint32_t client, raft::NodeId node, std::uint64_t sequence) {
+  const std::optional<Submission> submission = workload_.arrive(client, node, sequence);
+  if (!submission) return;
+  Host& host = hosts_[node];
+  if (submission->read) {
+    if (scenario_.cluster.read_mode == raft::ReadMode::serializable) {
+      // Serializable reads are served from local state, perhaps stale.
+      workload_.respond(submission->pending, outcome_of(host.machine.store.apply(submission->request)));
+      return;
+    }
+    host.pending_reads[submission->id] = submission->pending;
+    host.node->read_index(submission->id);
+    drive(host);
+    return;
+  }
+  if (!host.node->propose(encode_payload(submission->id, submission->request))) {
+    // Not proposed at all (no known leader): it definitely did not happen.
+    workload_.respond(submission->pending, bare_outcome(history::Outcome::fail), false);
+    return;
+  }
+  host.pending_writes[submission->id] = submission->pending;
+  drive(host);
 }
 
 }  // namespace raftsim::sim

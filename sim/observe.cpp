@@ -262,7 +262,7 @@ void Simulation::finish_checks(RunResult& result, const history::History& execut
         // The best node's committed log: its own entries, and below them the
         // record of what was applied (the safety checker's; what it forgot
         // was marked committed as it forgot it).
-        DurabilityCheck& durability = durability_;
+        DurabilityCheck& durability = workload_.durability();
         const raft::RaftLog& log = best->node->log();
         for (raft::LogIndex i = 1; i <= best->node->commit_index(); ++i) {
           const raft::Entry* entry = i >= log.first_index() ? &log.at(i) : safety_.committed_at(i);
@@ -270,9 +270,10 @@ void Simulation::finish_checks(RunResult& result, const history::History& execut
         }
         // The first lost write in the order of the history when it is kept
         // (it names the operation), else the lowest client's.
-        std::vector<std::uint64_t> sequence(clients_.size(), 0);
-        for (std::size_t i = 0; i < history_.size() && history_base_ == 0 && verdict.ok; ++i) {
-          const history::Operation& op = history_[i];
+        std::vector<std::uint64_t> sequence(workload_.clients() + 1, 0);
+        const auto& kept = workload_.kept();
+        for (std::size_t i = 0; i < kept.size() && workload_.whole_history() && verdict.ok; ++i) {
+          const history::Operation& op = kept[i];
           const std::uint64_t seq = ++sequence[static_cast<std::size_t>(op.client)];
           if (!durability.lost(static_cast<std::uint32_t>(op.client), seq)) continue;
           verdict.ok = false;
@@ -378,7 +379,7 @@ void Simulation::evaluate_expectations(RunResult& result, const OperationTally& 
 }
 
 void Simulation::summarise(RunResult& result) {
-  const OperationTally operations = tally_all();
+  const OperationTally operations = workload_.tally_all();
   metrics_.ops_ok = operations.ok;
   metrics_.ops_failed = operations.failed;
   metrics_.ops_unknown = operations.unknown;

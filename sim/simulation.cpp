@@ -49,19 +49,16 @@ Simulation::Simulation(const scenario::Scenario& scenario, const RunOptions& opt
       scheduler_(4096),
       network_(scenario.network, scenario.max_node_id(), scenario.seed),
       timeline_(scheduler_, trace_, options.explain),
+      workload_(scenario, scheduler_, trace_, network_, hosts_,
+                std::find(scenario.checks.begin(), scenario.checks.end(), "linearizability") != scenario.checks.end() ||
+                    !options.history_path.empty() || options.observe),
       reflectors_(scenario, scheduler_, trace_, timeline_, hosts_,
                   std::find(scenario.checks.begin(), scenario.checks.end(), "watch") != scenario.checks.end()),
       disk_random_(make_stream(scenario.seed, Stream::disk)),
       fault_random_(make_stream(scenario.seed, Stream::faults)),
-      safety_(scenario.cluster.nodes),
-      durability_(static_cast<std::size_t>(scenario.workload.clients)) {
-  const auto checked = [&](const char* name) {
-    return std::find(scenario.checks.begin(), scenario.checks.end(), name) != scenario.checks.end();
-  };
-  keep_history_ = checked("linearizability") || !options_.history_path.empty() || options_.observe;
+      safety_(scenario.cluster.nodes) {
   if (!options_.trace_path.empty()) trace_.open(options_.trace_path);
   network_.record_messages(options_.record_messages);
-  const int nodes = scenario.cluster.nodes;
   const int all_nodes = scenario.max_node_id();
   hosts_.resize(static_cast<std::size_t>(all_nodes) + 1);
   observations_.resize(static_cast<std::size_t>(all_nodes));
@@ -70,16 +67,6 @@ Simulation::Simulation(const scenario::Scenario& scenario, const RunOptions& opt
     Host& host = hosts_[static_cast<std::size_t>(id)];
     host.id = static_cast<raft::NodeId>(id);
     host.timer_random = std::make_unique<Xoshiro256>(make_stream(scenario.seed, Stream::timers, static_cast<std::uint64_t>(id)));
-  }
-  const int client_count = scenario.workload.clients;
-  clients_.resize(static_cast<std::size_t>(client_count) + 1);
-  for (int c = 1; c <= client_count; ++c) {
-    ClientState& client = clients_[static_cast<std::size_t>(c)];
-    client.id = static_cast<std::uint32_t>(c);
-    client.node = static_cast<raft::NodeId>((c - 1) % nodes + 1);  // clients spread over the nodes
-    client.random = make_stream(scenario.seed, Stream::workload, static_cast<std::uint64_t>(c));
-    client.last_seen.assign(static_cast<std::size_t>(scenario.workload.keys), std::nullopt);
-    client.last_seen_mod.assign(static_cast<std::size_t>(scenario.workload.keys), 0);
   }
 }
 
@@ -163,10 +150,10 @@ void Simulation::handle(const Event& event) {
     case EventKind::node_tick: on_tick(hosts_[event.a], event.payload); break;
     case EventKind::deliver: deliver(event.a); break;
     case EventKind::disk_synced: on_synced(hosts_[event.a], event.payload); break;
-    case EventKind::client_wakeup: client_wakeup(clients_[event.a]); break;
+    case EventKind::client_wakeup: workload_.wakeup(event.a); break;
     case EventKind::client_arrive: client_arrive(event.a, event.b, event.payload); break;
-    case EventKind::client_response: client_response(event.a); break;
-    case EventKind::client_timeout: client_timeout(clients_[event.a], event.payload); break;
+    case EventKind::client_response: workload_.response(event.a); break;
+    case EventKind::client_timeout: workload_.timeout(event.a, event.payload); break;
     case EventKind::fault: {
       const scenario::Fault& fault = scenario_.faults[event.a];
       if (fault.trigger != scenario::Trigger::none && event.b == 0) {
@@ -223,14 +210,13 @@ void Simulation::handle(const Event& event) {
 }
 
 RunResult Simulation::run(history::History* history_out) {
-  if (history_out != nullptr) keep_history_ = true;
+  if (history_out != nullptr) workload_.keep_history();
   for (int id = 1; id <= scenario_.cluster.nodes; ++id) {
     committed_membership_.voters.push_back(static_cast<raft::NodeId>(id));
     hosts_[static_cast<std::size_t>(id)].member = true;
     start_host(hosts_[static_cast<std::size_t>(id)]);
   }
-  for (std::size_t c = 1; c < clients_.size(); ++c)
-    scheduler_.schedule(0, EventKind::client_wakeup, static_cast<std::uint32_t>(c));
+  workload_.start();
   reflectors_.start();
   if (scenario_.workload.compact.every > 0)
     scheduler_.schedule(scenario_.workload.compact.every, EventKind::compactor_tick);
@@ -260,9 +246,9 @@ RunResult Simulation::run(history::History* history_out) {
   result.simulated_us = scenario_.duration;
   result.events = scheduler_.events_processed();
   result.bugs = raft::enabled_bug_names(scenario_.bugs);
-  const history::History executed = keep_history_ ? executed_history() : history::History{};
+  const history::History executed = workload_.keeps_history() ? workload_.executed_history() : history::History{};
   finish_checks(result, executed);
-  evaluate_expectations(result, tally_all());
+  evaluate_expectations(result, workload_.tally_all());
   summarise(result);
   result.trace_hash = trace_.hash();
   result.faults = std::move(fault_records_);
@@ -289,7 +275,7 @@ void Simulation::forget_settled_entries() {
   for (std::size_t id = 1; id < hosts_.size(); ++id)
     if (hosts_[id].started && hosts_[id].member) floor = std::min(floor, hosts_[id].disk.durable().snapshot_index);
   if (floor == std::numeric_limits<raft::LogIndex>::max()) return;
-  safety_.forget_through(floor, [&](const raft::Entry& entry) { durability_.committed(entry); });
+  safety_.forget_through(floor, [&](const raft::Entry& entry) { workload_.durability().committed(entry); });
 }
 
 RunResult run_scenario(const scenario::Scenario& scenario, const RunOptions& options) {

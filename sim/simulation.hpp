@@ -27,35 +27,13 @@
 #include "sim/host.hpp"
 #include "sim/reflectors.hpp"
 #include "sim/timeline.hpp"
+#include "sim/workload.hpp"
 #include "sim/request_payload.hpp"
 #include "sim/scheduler.hpp"
 #include "sim/state_machine.hpp"
 #include "sim/trace.hpp"
 
 namespace raftsim::sim {
-
-struct ClientState {
-  std::uint32_t id = 0;        // 1-based: c1 is 1
-  raft::NodeId node = 1;       // the node it talks to now
-  std::uint64_t sequence = 0;  // of the current operation
-  bool waiting = false;        // an operation is outstanding
-  std::size_t history_index = 0;
-  Xoshiro256 random{0};
-  std::vector<std::optional<std::string>> last_seen;  // per key: the last value it saw, for CAS
-  std::vector<std::int64_t> last_seen_mod;            // per key: that value's mod revision (0: absent)
-  std::int64_t compare_mod_revision = 0;              // of the cas in flight
-  // A controller retrying a cas that lost its compare (workload.retry_conflicts):
-  // it re-reads the key, then tries again.
-  std::optional<std::size_t> conflict_key;
-  bool conflict_reread = false;
-};
-
-struct ClientResponse {
-  std::uint32_t client = 0;
-  std::uint64_t sequence = 0;
-  ClientOutcome outcome;
-  bool executed = true;  // false: refused before it could take effect
-};
 
 class Simulation {
  public:
@@ -89,31 +67,13 @@ class Simulation {
   void restart_host(Host& host);
   void remove_host(Host& host);
   bool membership_fault(const scenario::Fault& fault, std::string& outcome);
-  raft::NodeId next_member(raft::NodeId after) const;
   raft::Config node_config(raft::NodeId id) const;
   bool host_live(const Host& host) const { return host.up && !host.paused; }
 
-  // clients.cpp
-  void client_wakeup(ClientState& client);
+  // A client's request reaches a node: the node serves it (the workload
+  // decides whether it arrives at all).
   void client_arrive(std::uint32_t client, raft::NodeId node, std::uint64_t sequence);
-  void client_respond(const PendingRequest& request, ClientOutcome outcome, bool executed = true);
-  void client_response(std::uint32_t slot);
-  void client_timeout(ClientState& client, std::uint64_t sequence);
-  void finish_operation(ClientState& client, ClientOutcome outcome, bool executed = true);
-  history::Operation next_operation(ClientState& client);
-  // The history as the checker and --history see it: refused operations left out.
-  history::History executed_history() const;
-  history::Operation& operation(std::size_t index) { return history_[index - history_base_]; }
-  // Folds finished operations at the front of the history into tallies, when
-  // nothing needs the whole history (keep_history_ false).
-  void retire_operations();
-  struct OperationTally {
-    std::uint64_t ok = 0, failed = 0, unknown = 0;
-    std::vector<std::pair<std::size_t, std::size_t>> available;  // per expectation: (called in its window, ok)
-  };
-  void tally(const history::Operation& op, OperationTally& into) const;
-  OperationTally tally_all() const;  // retired and kept operations
-
+  raft::NodeId next_member(raft::NodeId after) const { return sim::next_member(hosts_, after); }
   // compactor.cpp: periodic compaction, as the Kubernetes API server runs it
   void compactor_tick();
 
@@ -154,32 +114,13 @@ class Simulation {
   Network network_;
   std::vector<Host> hosts_;  // index 0 unused: hosts_[id]
   Timeline timeline_;
+  Workload workload_;
   Reflectors reflectors_;
-  std::vector<ClientState> clients_;  // index 0 unused
   Xoshiro256 disk_random_;
   Xoshiro256 fault_random_;
   SafetyChecker safety_;
-  DurabilityCheck durability_;
-  // The client history: operation i is history_[i - history_base_]. Kept
-  // whole when linearizability, --history or the report needs it; otherwise
-  // finished operations leave it from the front, folded into retired_, so
-  // that memory stays flat however long the run.
-  bool keep_history_ = true;
-  std::deque<history::Operation> history_;
-  std::size_t history_base_ = 0;
-  OperationTally retired_;
-  // not_executed_[i - history_base_]: operation i was refused before it could
-  // take effect (no leader, proposal dropped). Like Knossos, the checker
-  // leaves such operations out: a refused CAS says nothing about the value it compared.
-  std::deque<bool> not_executed_;
-  // Request ids of writes that some node applied. A write whose outcome is
-  // unknown to its client but that no node ever applied cannot have affected
-  // any read (reads are served from applied state): it never took effect.
-  std::set<std::uint64_t> applied_requests_;
   raft::NodeId compactor_node_ = 1;
   std::uint64_t compactor_sequence_ = 0;
-  std::vector<ClientResponse> responses_;
-  std::vector<std::uint32_t> free_responses_;
   std::vector<LeaderRecord> leaders_;
   std::vector<NodeObservations> observations_;
   std::vector<FaultRecord> fault_records_;

@@ -1,12 +1,12 @@
 // The workload: closed-loop clients, each attached to a node, issuing one
 // operation at a time and recording the history the linearizability checker
 // reads. A client that times out records the outcome as unknown and moves
-// to the next node.
+// to the next member.
+#include "sim/workload.hpp"
+
 #include <fmt/format.h>
 
 #include "core/assert.hpp"
-#include "sim/request_payload.hpp"
-#include "sim/simulation.hpp"
 
 namespace raftsim::sim {
 
@@ -20,7 +20,33 @@ history::OpKind choose_op(RandomSource& random, const scenario::OpWeights& weigh
 }
 }  // namespace
 
-history::Operation Simulation::next_operation(ClientState& client) {
+Workload::Workload(const scenario::Scenario& scenario, Scheduler& scheduler, Trace& trace, Network& network,
+                   const std::vector<Host>& hosts, bool keep_history)
+    : scenario_(scenario),
+      scheduler_(scheduler),
+      trace_(trace),
+      network_(network),
+      hosts_(hosts),
+      keep_history_(keep_history),
+      durability_(static_cast<std::size_t>(scenario.workload.clients)) {
+  const int count = scenario.workload.clients;
+  clients_.resize(static_cast<std::size_t>(count) + 1);
+  for (int c = 1; c <= count; ++c) {
+    Client& client = clients_[static_cast<std::size_t>(c)];
+    client.id = static_cast<std::uint32_t>(c);
+    client.node = static_cast<raft::NodeId>((c - 1) % scenario.cluster.nodes + 1);  // clients spread over the nodes
+    client.random = make_stream(scenario.seed, Stream::workload, static_cast<std::uint64_t>(c));
+    client.last_seen.assign(static_cast<std::size_t>(scenario.workload.keys), std::nullopt);
+    client.last_seen_mod.assign(static_cast<std::size_t>(scenario.workload.keys), 0);
+  }
+}
+
+void Workload::start() {
+  for (std::size_t c = 1; c < clients_.size(); ++c)
+    scheduler_.schedule(0, EventKind::client_wakeup, static_cast<std::uint32_t>(c));
+}
+
+history::Operation Workload::next_operation(Client& client) {
   const scenario::WorkloadSpec& workload = scenario_.workload;
   history::Operation op;
   op.client = static_cast<int>(client.id);
@@ -46,7 +72,8 @@ history::Operation Simulation::next_operation(ClientState& client) {
   return op;
 }
 
-void Simulation::client_wakeup(ClientState& client) {
+void Workload::wakeup(std::uint32_t client_id) {
+  Client& client = clients_[client_id];
   if (client.waiting) return;
   const scenario::WorkloadSpec& workload = scenario_.workload;
   if (workload.stop && scheduler_.now() >= *workload.stop) return;
@@ -64,41 +91,28 @@ void Simulation::client_wakeup(ClientState& client) {
   scheduler_.schedule_after(workload.timeout, EventKind::client_timeout, client.id, 0, client.sequence);
 }
 
-void Simulation::client_arrive(std::uint32_t client_id, raft::NodeId node_id, std::uint64_t sequence) {
-  ClientState& client = clients_[client_id];
-  if (client.sequence != sequence || !client.waiting) return;
-  Host& host = hosts_[node_id];
-  if (!host.up) return;  // lost with the node; the client will time out
+std::optional<Submission> Workload::arrive(std::uint32_t client_id, raft::NodeId node_id, std::uint64_t sequence) {
+  const Client& client = clients_[client_id];
+  if (client.sequence != sequence || !client.waiting) return std::nullopt;
+  const Host& host = hosts_[node_id];
+  if (!host.up) return std::nullopt;  // lost with the node; the client will time out
   if (host.paused) {
     scheduler_.schedule(host.paused_until, EventKind::client_arrive, client_id, node_id, sequence);
-    return;
+    return std::nullopt;
   }
   const history::Operation& op = operation(client.history_index);
-  const std::uint64_t id = request_id(client_id, sequence);
-  const PendingRequest pending{client_id, sequence};
+  Submission submission;
+  submission.id = request_id(client_id, sequence);
+  submission.pending = PendingRequest{client_id, sequence};
   if (trace_.writing())
-    trace_event("request", fmt::format("\"client\":\"c{}\",\"node\":\"n{}\",\"op\":{}", client_id, node_id, id));
-  if (op.kind == history::OpKind::get) {
-    if (scenario_.cluster.read_mode == raft::ReadMode::serializable) {
-      // Serializable reads are served from local state, perhaps stale.
-      client_respond(pending, outcome_of(host.machine.store.apply(make_request(op))));
-      return;
-    }
-    host.pending_reads[id] = pending;
-    host.node->read_index(id);
-    drive(host);
-    return;
-  }
-  if (!host.node->propose(encode_payload(id, make_request(op, client.compare_mod_revision)))) {
-    // Not proposed at all (no known leader): it definitely did not happen.
-    client_respond(pending, bare_outcome(history::Outcome::fail), false);
-    return;
-  }
-  host.pending_writes[id] = pending;
-  drive(host);
+    trace_.write(scheduler_.now(), "request",
+                 fmt::format("\"client\":\"c{}\",\"node\":\"n{}\",\"op\":{}", client_id, node_id, submission.id));
+  submission.read = op.kind == history::OpKind::get;
+  submission.request = submission.read ? make_request(op) : make_request(op, client.compare_mod_revision);
+  return submission;
 }
 
-void Simulation::client_respond(const PendingRequest& request, ClientOutcome outcome, bool executed) {
+void Workload::respond(const PendingRequest& request, ClientOutcome outcome, bool executed) {
   std::uint32_t slot;
   if (!free_responses_.empty()) {
     slot = free_responses_.back();
@@ -107,7 +121,7 @@ void Simulation::client_respond(const PendingRequest& request, ClientOutcome out
     slot = static_cast<std::uint32_t>(responses_.size());
     responses_.emplace_back();
   }
-  ClientResponse& response = responses_[slot];
+  Response& response = responses_[slot];
   response.client = request.client;
   response.sequence = request.sequence;
   response.outcome = std::move(outcome);
@@ -116,28 +130,35 @@ void Simulation::client_respond(const PendingRequest& request, ClientOutcome out
   scheduler_.schedule_after(network_.draw_latency(), EventKind::client_response, slot);
 }
 
-void Simulation::client_response(std::uint32_t slot) {
-  ClientResponse response = std::move(responses_[slot]);
+void Workload::response(std::uint32_t slot) {
+  Response response = std::move(responses_[slot]);
   free_responses_.push_back(slot);
-  ClientState& client = clients_[response.client];
+  Client& client = clients_[response.client];
   if (client.sequence != response.sequence || !client.waiting) return;  // it gave up already
-  finish_operation(client, std::move(response.outcome), response.executed);
+  finish(client, std::move(response.outcome), response.executed);
 }
 
-void Simulation::client_timeout(ClientState& client, std::uint64_t sequence) {
+void Workload::timeout(std::uint32_t client_id, std::uint64_t sequence) {
+  Client& client = clients_[client_id];
   if (client.sequence != sequence || !client.waiting) return;
   // The outcome is unknown: the write may still apply, at any later time.
-  client.node = next_member(client.node);
-  finish_operation(client, bare_outcome(history::Outcome::unknown));
+  client.node = next_member(hosts_, client.node);
+  finish(client, bare_outcome(history::Outcome::unknown));
 }
 
-void Simulation::finish_operation(ClientState& client, ClientOutcome result, bool executed) {
+const std::string* Workload::waiting_read_key(const PendingRequest& request) const {
+  const Client& client = clients_[request.client];
+  if (client.sequence != request.sequence || !client.waiting) return nullptr;  // the client gave up
+  return &operation(client.history_index).key;
+}
+
+void Workload::finish(Client& client, ClientOutcome result, bool executed) {
   history::Operation& op = operation(client.history_index);
   const history::Outcome outcome = result.outcome;
   not_executed_[client.history_index - history_base_] = !executed;
   if (outcome == history::Outcome::ok && op.kind != history::OpKind::get) durability_.acknowledged(client.id, client.sequence);
   // Refused for want of a leader: like etcd's client, try another endpoint.
-  if (!executed) client.node = next_member(client.node);
+  if (!executed) client.node = next_member(hosts_, client.node);
   op.outcome = outcome;
   if (outcome != history::Outcome::unknown) {
     op.return_us = scheduler_.now();
@@ -176,23 +197,23 @@ void Simulation::finish_operation(ClientState& client, ClientOutcome result, boo
   }
   trace_.mix((std::uint64_t{client.id} << 32) ^ (static_cast<std::uint64_t>(outcome) << 24) ^ client.sequence);
   if (trace_.writing())
-    trace_event("response", fmt::format("\"client\":\"c{}\",\"seq\":{},\"outcome\":\"{}\"", client.id,
+    trace_.write(scheduler_.now(), "response", fmt::format("\"client\":\"c{}\",\"seq\":{},\"outcome\":\"{}\"", client.id,
                                         client.sequence,
                                         outcome == history::Outcome::ok     ? "ok"
                                         : outcome == history::Outcome::fail ? "fail"
                                                                             : "unknown"));
   client.waiting = false;
-  retire_operations();
+  retire();
   const scenario::WorkloadSpec& workload = scenario_.workload;
   scheduler_.schedule_after(uniform_int(client.random, workload.think.min, workload.think.max),
                             EventKind::client_wakeup, client.id);
 }
 
-void Simulation::retire_operations() {
+void Workload::retire() {
   if (keep_history_) return;
   while (!history_.empty()) {
     const history::Operation& front = history_.front();
-    const ClientState& owner = clients_[static_cast<std::size_t>(front.client)];
+    const Client& owner = clients_[static_cast<std::size_t>(front.client)];
     if (owner.waiting && owner.history_index == history_base_) return;  // still in flight
     tally(front, retired_);
     history_.pop_front();
@@ -201,7 +222,7 @@ void Simulation::retire_operations() {
   }
 }
 
-void Simulation::tally(const history::Operation& op, OperationTally& into) const {
+void Workload::tally(const history::Operation& op, OperationTally& into) const {
   if (op.outcome == history::Outcome::ok) ++into.ok;
   else if (op.outcome == history::Outcome::fail) ++into.failed;
   else ++into.unknown;
@@ -215,20 +236,15 @@ void Simulation::tally(const history::Operation& op, OperationTally& into) const
   }
 }
 
-Simulation::OperationTally Simulation::tally_all() const {
+OperationTally Workload::tally_all() const {
   OperationTally all = retired_;
   for (const history::Operation& op : history_) tally(op, all);
   all.available.resize(scenario_.expect.size());
   return all;
 }
 
-}  // namespace raftsim::sim
 
-namespace raftsim::sim {
-
-raft::NodeId Simulation::next_member(raft::NodeId after) const { return sim::next_member(hosts_, after); }
-
-history::History Simulation::executed_history() const {
+history::History Workload::executed_history() const {
   history::History executed;
   executed.reserve(history_.size());
   std::vector<std::uint64_t> sequence(clients_.size(), 0);
