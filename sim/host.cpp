@@ -1,5 +1,7 @@
 #include "sim/host.hpp"
 
+#include <fmt/format.h>
+
 namespace raftsim::sim {
 
 raft::NodeId next_member(const std::vector<Host>& hosts, raft::NodeId after) {
@@ -9,6 +11,12 @@ raft::NodeId next_member(const std::vector<Host>& hosts, raft::NodeId after) {
     if (hosts[candidate].member) return candidate;
   }
   return after;
+}
+
+std::string describe(const std::vector<raft::NodeId>& nodes) {
+  std::string text = "{";
+  for (std::size_t i = 0; i < nodes.size(); ++i) text += fmt::format("{}n{}", i ? "," : "", nodes[i]);
+  return text + "}";
 }
 
 }  // namespace raftsim::sim

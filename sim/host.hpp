@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -54,5 +55,8 @@ struct Host {
 // reflectors retry there, as a client with every endpoint would); `after`
 // itself when no other member exists. hosts[0] is unused.
 raft::NodeId next_member(const std::vector<Host>& hosts, raft::NodeId after);
+
+// "{n1,n3}".
+std::string describe(const std::vector<raft::NodeId>& nodes);
 
 }  // namespace raftsim::sim

@@ -109,7 +109,7 @@ void Simulation::notice_changes(Host& host) {
       leaders_.push_back({node.term(), fmt::format("n{}", host.id), now});
       ++metrics_.elections;
       timeline(fmt::format("n{} elected leader of term {}", host.id, node.term()));
-      fire_triggers(scenario::Trigger::elected, host.id);
+      faults_.on_raft_event(scenario::Trigger::elected, host.id);
       if (timeline_.explaining()) {
         if (const auto election = node.last_election())
           explain(fmt::format("n{} wins term {} with votes from {} ({} of {} voters; it needed {})", host.id,
@@ -120,7 +120,7 @@ void Simulation::notice_changes(Host& host) {
       }
       host.seen_established = false;
     } else if (node.role() == raft::Role::candidate) {
-      fire_triggers(scenario::Trigger::campaign, host.id);
+      faults_.on_raft_event(scenario::Trigger::campaign, host.id);
     } else if (host.seen_role == raft::Role::leader && node.role() != raft::Role::leader) {
       timeline(fmt::format("n{} steps down (term {})", host.id, node.term()));
       explain(node.term() > host.seen_term
@@ -241,8 +241,8 @@ void Simulation::send(Host& host, raft::Message&& message) {
     host.node->step(message);
     return;
   }
-  if (message.type == raft::MessageType::vote_response && !message.reject && !armed_faults_.empty())
-    fire_triggers(scenario::Trigger::vote, host.id);
+  if (message.type == raft::MessageType::vote_response && !message.reject && faults_.armed())
+    faults_.on_raft_event(scenario::Trigger::vote, host.id);
   network_.send(std::move(message), scheduler_);
 }
 
@@ -366,6 +366,52 @@ void Simulation::client_arrive(std::uint32_t client, raft::NodeId node, std::uin
   }
   host.pending_writes[submission->id] = submission->pending;
   drive(host);
+}
+
+// What faults do to nodes (the fault injector decides which and when).
+
+void Simulation::pause(raft::NodeId node, Micros duration) {
+  Host& host = hosts_[node];
+  host.paused = true;
+  host.paused_until = std::max(host.paused_until, scheduler_.now() + duration);
+  observe_host_state(host);
+  ++host.tick_generation;  // its timers stop with it
+  scheduler_.schedule(host.paused_until, EventKind::node_resume, node);
+}
+
+void Simulation::skew_clock(raft::NodeId node, Micros skew) {
+  Host& host = hosts_[node];
+  if (skew >= 0) {
+    // The clock jumps ahead: the ticks it skipped over fire at once.
+    for (Micros t = 0; t + scenario_.cluster.tick <= skew && host.up; t += scenario_.cluster.tick) {
+      host.node->tick();
+      drive(host);
+    }
+  } else {
+    // The clock jumps back: nothing fires until it has caught up again.
+    ++host.tick_generation;
+    schedule_tick(host, -skew);
+  }
+}
+
+void Simulation::transfer_leadership(raft::NodeId leader, raft::NodeId to) {
+  hosts_[leader].node->transfer_leadership(to);
+  drive(hosts_[leader]);
+}
+
+void Simulation::start_member(raft::NodeId node) {
+  Host& added = hosts_[node];
+  added.member = true;
+  added.disk = Disk();
+  added.machine = StateMachine();
+  start_host(added);
+}
+
+void Simulation::after_fault() {
+  std::vector<std::pair<raft::NodeId, const raft::RaftLog*>> logs;
+  for (std::size_t id = 1; id < hosts_.size(); ++id)
+    if (hosts_[id].up) logs.emplace_back(hosts_[id].id, &hosts_[id].node->log());
+  safety_.check_log_matching(scheduler_.now(), logs);
 }
 
 }  // namespace raftsim::sim

@@ -157,7 +157,7 @@ void Simulation::observe(std::uint32_t index) {
       if (observation.phase < liveness_last_phase_) return;  // not yet: sample again
       liveness_decided_ = true;
       liveness_detail_ = fmt::format("no leader serving at any time from {} to {} ({} after the last fault)",
-                                     seconds(last_fault_us_), seconds(now), seconds(liveness_bound_us_));
+                                     seconds(faults_.last_fault()), seconds(now), seconds(liveness_bound_us_));
       liveness_target_ = std::nullopt;
       return;
     }
@@ -179,7 +179,7 @@ void Simulation::observe(std::uint32_t index) {
       if (observation.phase == 0) {
         // An entry already durable on a majority is committed in effect,
         // even if no node knows it yet; a leader may learn of it late.
-        state.nodes = resolve(e.nodes);
+        state.nodes = faults_.resolve(e.nodes);
         state.target = std::max(safety_.max_commit(), durable_majority_index());
         return;
       }
@@ -327,7 +327,7 @@ void Simulation::finish_checks(RunResult& result, const history::History& execut
         if (verdict.ok)
           verdict.detail = fmt::format("a leader served {} after the last fault (bound {}); every node applied index "
                                        "{} by the end",
-                                       seconds(liveness_leader_at_ - last_fault_us_), seconds(liveness_bound_us_),
+                                       seconds(liveness_leader_at_ - faults_.last_fault()), seconds(liveness_bound_us_),
                                        *liveness_target_);
       }
     }

@@ -54,15 +54,14 @@ Simulation::Simulation(const scenario::Scenario& scenario, const RunOptions& opt
                     !options.history_path.empty() || options.observe),
       reflectors_(scenario, scheduler_, trace_, timeline_, hosts_,
                   std::find(scenario.checks.begin(), scenario.checks.end(), "watch") != scenario.checks.end()),
+      faults_(scenario, scheduler_, trace_, timeline_, network_, hosts_, *this, options.observe),
       disk_random_(make_stream(scenario.seed, Stream::disk)),
-      fault_random_(make_stream(scenario.seed, Stream::faults)),
       safety_(scenario.cluster.nodes) {
   if (!options_.trace_path.empty()) trace_.open(options_.trace_path);
   network_.record_messages(options_.record_messages);
   const int all_nodes = scenario.max_node_id();
   hosts_.resize(static_cast<std::size_t>(all_nodes) + 1);
   observations_.resize(static_cast<std::size_t>(all_nodes));
-  fault_retries_.assign(scenario.faults.size(), 0);
   for (int id = 1; id <= all_nodes; ++id) {
     Host& host = hosts_[static_cast<std::size_t>(id)];
     host.id = static_cast<raft::NodeId>(id);
@@ -73,32 +72,6 @@ Simulation::Simulation(const scenario::Scenario& scenario, const RunOptions& opt
 void Simulation::timeline(std::string text) { timeline_.say(std::move(text)); }
 
 void Simulation::explain(std::string text) { timeline_.explain(std::move(text)); }
-
-void Simulation::explain_sides() {
-  if (!timeline_.explaining()) return;
-  // Each group of nodes that reach each other, and whether it holds a majority.
-  std::vector<raft::NodeId> seen;
-  const Host* reference = nullptr;
-  for (std::size_t id = 1; id < hosts_.size(); ++id)
-    if (hosts_[id].up) reference = &hosts_[id];
-  if (reference == nullptr) return;
-  const raft::Membership& membership = reference->node->membership();
-  for (raft::NodeId voter : membership.voters) {
-    if (std::find(seen.begin(), seen.end(), voter) != seen.end()) continue;
-    const auto side = reachable_from(voter);
-    std::size_t voters = 0;
-    for (raft::NodeId id : side)
-      if (membership.is_voter(id)) ++voters, seen.push_back(id);
-    const std::size_t majority = membership.majority();
-    if (voters >= majority) {
-      explain(fmt::format("{} holds {} of {} voters, a majority: it can elect a leader and commit", describe(side), voters,
-                          membership.voters.size()));
-    } else {
-      explain(fmt::format("{} cannot commit: {} of {} is not a majority (it needs {})", describe(side), voters,
-                          membership.voters.size(), majority));
-    }
-  }
-}
 
 void Simulation::trace_event(const char* name, std::string_view fields) { trace_.write(scheduler_.now(), name, fields); }
 
@@ -154,42 +127,9 @@ void Simulation::handle(const Event& event) {
     case EventKind::client_arrive: client_arrive(event.a, event.b, event.payload); break;
     case EventKind::client_response: workload_.response(event.a); break;
     case EventKind::client_timeout: workload_.timeout(event.a, event.payload); break;
-    case EventKind::fault: {
-      const scenario::Fault& fault = scenario_.faults[event.a];
-      if (fault.trigger != scenario::Trigger::none && event.b == 0) {
-        arm_fault(event.a);
-        break;
-      }
-      fault_subject_ = static_cast<raft::NodeId>(event.b);
-      std::string outcome;
-      const std::size_t timeline_before = timeline_.size();
-      if (fault.kind == scenario::Fault::Kind::add_node || fault.kind == scenario::Fault::Kind::promote ||
-          fault.kind == scenario::Fault::Kind::remove_node) {
-        if (!membership_fault(fault, outcome)) {
-          // No leader yet, a change still pending, or a learner still catching
-          // up: try again shortly, as an operator's etcdctl would.
-          if (event.b != 0 && !hosts_[event.b].member) {
-            timeline(fmt::format("{}: n{}, its subject, is no longer a member", fault.text, event.b));
-          } else if (++fault_retries_[event.a] < 200) {
-            scheduler_.schedule_after(100'000, EventKind::fault, event.a, event.b);
-          } else {
-            timeline(fmt::format("{}: gave up after 20s: {}", fault.text, outcome));
-          }
-        }
-      } else {
-        apply_fault(fault);
-      }
-      if (options_.observe) record_fault(event.a, timeline_before);
-      fault_subject_ = raft::kNoNode;
-      break;
-    }
-    case EventKind::node_restart: {
-      const std::size_t timeline_before = timeline_.size();
-      end_crash(hosts_[event.a], event.payload);
-      if (options_.observe && timeline_.size() > timeline_before) record_fault(event.b, timeline_before);
-      break;
-    }
-    case EventKind::trigger_lapse: lapse_trigger(event.a); break;
+    case EventKind::fault: faults_.on_fault(event.a, static_cast<raft::NodeId>(event.b)); break;
+    case EventKind::node_restart: faults_.on_restart_due(static_cast<raft::NodeId>(event.a), event.b, event.payload); break;
+    case EventKind::trigger_lapse: faults_.on_lapse(event.a); break;
     case EventKind::node_resume: {
       Host& host = hosts_[event.a];
       if (host.paused && host.paused_until == event.time) {
@@ -220,8 +160,7 @@ RunResult Simulation::run(history::History* history_out) {
   reflectors_.start();
   if (scenario_.workload.compact.every > 0)
     scheduler_.schedule(scenario_.workload.compact.every, EventKind::compactor_tick);
-  for (std::size_t f = 0; f < scenario_.faults.size(); ++f)
-    scheduler_.schedule(scenario_.faults[f].at, EventKind::fault, static_cast<std::uint32_t>(f));
+  faults_.start();
   schedule_observations();
 
   Micros next_log_check = kLogMatchingPeriod;
@@ -239,7 +178,7 @@ RunResult Simulation::run(history::History* history_out) {
     handle(event);
   }
 
-  report_armed_at_end();
+  faults_.finish();
   RunResult result;
   result.scenario = scenario_.name;
   result.seed = scenario_.seed;
@@ -251,8 +190,8 @@ RunResult Simulation::run(history::History* history_out) {
   evaluate_expectations(result, workload_.tally_all());
   summarise(result);
   result.trace_hash = trace_.hash();
-  result.faults = std::move(fault_records_);
-  result.network_changes = std::move(network_changes_);
+  result.faults = faults_.take_records();
+  result.network_changes = faults_.take_network_changes();
   result.messages = network_.take_records();
   result.messages_truncated = network_.records_truncated();
   trace_.close();

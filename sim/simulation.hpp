@@ -24,6 +24,7 @@
 #include "sim/random.hpp"
 #include "sim/run.hpp"
 #include "sim/scenario/scenario.hpp"
+#include "sim/fault_injector.hpp"
 #include "sim/host.hpp"
 #include "sim/reflectors.hpp"
 #include "sim/timeline.hpp"
@@ -35,7 +36,7 @@
 
 namespace raftsim::sim {
 
-class Simulation {
+class Simulation : private FaultTarget {
  public:
   Simulation(const scenario::Scenario& scenario, const RunOptions& options);
   RunResult run(history::History* history_out);
@@ -49,7 +50,6 @@ class Simulation {
   void timeline(std::string text);
   // --explain: a plain sentence about what just happened and why it matters.
   void explain(std::string text);
-  void explain_sides();
   void trace_event(const char* name, std::string_view fields);
 
   // hosts.cpp
@@ -66,7 +66,19 @@ class Simulation {
   void crash_host(Host& host, bool lose_unsynced);
   void restart_host(Host& host);
   void remove_host(Host& host);
-  bool membership_fault(const scenario::Fault& fault, std::string& outcome);
+  // What faults do to nodes (FaultTarget), carried out here where the hosts live.
+  void crash(raft::NodeId node, bool lose_unsynced) override { crash_host(hosts_[node], lose_unsynced); }
+  void restart(raft::NodeId node) override { restart_host(hosts_[node]); }
+  void pause(raft::NodeId node, Micros duration) override;
+  void skew_clock(raft::NodeId node, Micros skew) override;
+  void drift_clock(raft::NodeId node, std::int64_t ppm) override { hosts_[node].drift_ppm = ppm; }
+  void transfer_leadership(raft::NodeId leader, raft::NodeId to) override;
+  bool propose_membership(raft::NodeId leader, const raft::MembershipChange& change) override {
+    return hosts_[leader].node->propose_membership(change);
+  }
+  void start_member(raft::NodeId node) override;
+  void drive(raft::NodeId node) override { drive(hosts_[node]); }
+  void after_fault() override;
   raft::Config node_config(raft::NodeId id) const;
   bool host_live(const Host& host) const { return host.up && !host.paused; }
 
@@ -76,22 +88,6 @@ class Simulation {
   raft::NodeId next_member(raft::NodeId after) const { return sim::next_member(hosts_, after); }
   // compactor.cpp: periodic compaction, as the Kubernetes API server runs it
   void compactor_tick();
-
-  // faults.cpp
-  void apply_fault(const scenario::Fault& fault);
-  std::vector<raft::NodeId> resolve(const scenario::NodeSelector& selector);
-  std::vector<raft::NodeId> resolve(const scenario::NodeList& list);
-  std::string describe(const std::vector<raft::NodeId>& nodes) const;
-
-  // triggers.cpp: faults that fire on a Raft event (`on:`)
-  void arm_fault(std::uint32_t fault);
-  void fire_triggers(scenario::Trigger trigger, raft::NodeId subject);
-  void lapse_trigger(std::uint32_t fault);
-  void report_armed_at_end();
-  void end_crash(Host& host, std::uint64_t crashes);
-
-  // recording.cpp: what the HTML report draws (when RunOptions::observe)
-  void record_fault(std::uint32_t fault, std::size_t timeline_before);
 
   // observe.cpp
   void schedule_observations();
@@ -116,15 +112,13 @@ class Simulation {
   Timeline timeline_;
   Workload workload_;
   Reflectors reflectors_;
+  FaultInjector faults_;
   Xoshiro256 disk_random_;
-  Xoshiro256 fault_random_;
   SafetyChecker safety_;
   raft::NodeId compactor_node_ = 1;
   std::uint64_t compactor_sequence_ = 0;
   std::vector<LeaderRecord> leaders_;
   std::vector<NodeObservations> observations_;
-  std::vector<FaultRecord> fault_records_;
-  std::vector<NetworkChangeRecord> network_changes_;
   RunMetrics metrics_;
 
   // Expectation bookkeeping: observation events evaluate conditions at times.
@@ -141,16 +135,6 @@ class Simulation {
     raft::LogIndex target = 0;                     // converged; no_commit: highest commit at the start
   };
   std::vector<ExpectationState> expectation_states_;
-  Micros last_fault_us_ = 0;
-  // Triggered faults waiting for their event, in the order they were armed.
-  struct ArmedFault {
-    std::uint32_t fault;
-    Micros until;  // lapses after this; INT64_MAX: waits to the end
-    int remaining;  // matching events still to come before it fires (`nth`)
-  };
-  std::vector<ArmedFault> armed_faults_;
-  raft::NodeId fault_subject_ = raft::kNoNode;  // while a triggered fault applies: its event's node
-  std::vector<int> fault_retries_;
   raft::LogIndex newest_config_applied_ = 0;  // index of the newest configuration applied anywhere
   // The newest committed membership. Convergence and liveness judge its
   // members: a node whose addition never committed is not in the cluster.
