@@ -78,14 +78,6 @@ void Simulation::remove_host(Host& host) {
   timeline(fmt::format("n{} leaves the cluster (its removal is applied)", host.id));
 }
 
-std::size_t Simulation::voters_on_side(const Host& host) const {
-  const raft::Membership& membership = host.node->membership();
-  std::size_t voters = 0;
-  for (raft::NodeId id : reachable_from(host.id))
-    if (membership.is_voter(id)) ++voters;
-  return voters;
-}
-
 void Simulation::observe_host_state(const Host& host) {
   if (!options_.observe) return;
   const HostState state = !host.up ? HostState::down : host.paused ? HostState::paused : HostState::up;
@@ -175,7 +167,7 @@ void Simulation::notice_changes(Host& host) {
     }
     // The side is described only for a violation's message: not a string per commit.
     safety_.on_commit(now, host.id, node.term(), index, majority_side, majority_side || majority_durable,
-                      majority_side || majority_durable ? std::string() : describe(reachable_from(host.id)));
+                      majority_side || majority_durable ? std::string() : describe(network_.side_of(host.id)));
     if (options_.observe) observations_[host.id - 1].commits.emplace_back(now, node.commit_index());
   }
 }

@@ -56,7 +56,8 @@ Simulation::Simulation(const scenario::Scenario& scenario, const RunOptions& opt
                   std::find(scenario.checks.begin(), scenario.checks.end(), "watch") != scenario.checks.end()),
       faults_(scenario, scheduler_, trace_, timeline_, network_, hosts_, *this, options.observe),
       disk_random_(make_stream(scenario.seed, Stream::disk)),
-      safety_(scenario.cluster.nodes) {
+      safety_(scenario.cluster.nodes),
+      observer_(scenario, scheduler_, hosts_, network_, safety_, faults_, workload_, reflectors_, committed_membership_) {
   if (!options_.trace_path.empty()) trace_.open(options_.trace_path);
   network_.record_messages(options_.record_messages);
   const int all_nodes = scenario.max_node_id();
@@ -141,7 +142,7 @@ void Simulation::handle(const Event& event) {
       }
       break;
     }
-    case EventKind::observe: observe(event.a); break;
+    case EventKind::observe: observer_.observe(event.a); break;
     case EventKind::watcher_arrive: reflectors_.arrive(event.a, event.payload); break;
     case EventKind::watcher_receive: reflectors_.receive(event.a); break;
     case EventKind::watcher_check: reflectors_.check(event.a); break;
@@ -161,7 +162,7 @@ RunResult Simulation::run(history::History* history_out) {
   if (scenario_.workload.compact.every > 0)
     scheduler_.schedule(scenario_.workload.compact.every, EventKind::compactor_tick);
   faults_.start();
-  schedule_observations();
+  observer_.schedule();
 
   Micros next_log_check = kLogMatchingPeriod;
   while (!scheduler_.empty() && scheduler_.next_time() <= scenario_.duration) {
@@ -186,8 +187,8 @@ RunResult Simulation::run(history::History* history_out) {
   result.events = scheduler_.events_processed();
   result.bugs = raft::enabled_bug_names(scenario_.bugs);
   const history::History executed = workload_.keeps_history() ? workload_.executed_history() : history::History{};
-  finish_checks(result, executed);
-  evaluate_expectations(result, workload_.tally_all());
+  observer_.judge_checks(result, executed);
+  observer_.judge_expectations(result, workload_.tally_all());
   summarise(result);
   result.trace_hash = trace_.hash();
   result.faults = faults_.take_records();

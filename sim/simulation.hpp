@@ -26,6 +26,7 @@
 #include "sim/scenario/scenario.hpp"
 #include "sim/fault_injector.hpp"
 #include "sim/host.hpp"
+#include "sim/observer.hpp"
 #include "sim/reflectors.hpp"
 #include "sim/timeline.hpp"
 #include "sim/workload.hpp"
@@ -89,18 +90,9 @@ class Simulation : private FaultTarget {
   // compactor.cpp: periodic compaction, as the Kubernetes API server runs it
   void compactor_tick();
 
-  // observe.cpp
-  void schedule_observations();
-  void observe(std::uint32_t index);
-  bool leader_serving() const;
-  Micros convergence_allowance() const;
-  raft::LogIndex durable_majority_index() const;
-  const std::vector<raft::NodeId>& reachable_from(raft::NodeId node) const;
-  // How many of `node`'s voters (in its own view) are on its side of the network.
-  std::size_t voters_on_side(const Host& host) const;
-  void finish_checks(RunResult& result, const history::History& executed);
+  // Every member's snapshot covers these entries: the safety checker forgets them.
   void forget_settled_entries();
-  void evaluate_expectations(RunResult& result, const OperationTally& operations);
+  // summary.cpp
   void summarise(RunResult& result);
 
   const scenario::Scenario& scenario_;
@@ -121,30 +113,11 @@ class Simulation : private FaultTarget {
   std::vector<NodeObservations> observations_;
   RunMetrics metrics_;
 
-  // Expectation bookkeeping: observation events evaluate conditions at times.
-  struct Observation {
-    std::size_t expectation;  // index into scenario_.expect, or SIZE_MAX for liveness
-    int phase;                // meaning depends on the expectation kind
-  };
-  std::vector<Observation> observations_due_;
-  struct ExpectationState {
-    bool ok = false;
-    bool decided = false;
-    std::string detail;
-    std::vector<raft::NodeId> nodes;               // no_commit, resolved at the window's start
-    raft::LogIndex target = 0;                     // converged; no_commit: highest commit at the start
-  };
-  std::vector<ExpectationState> expectation_states_;
   raft::LogIndex newest_config_applied_ = 0;  // index of the newest configuration applied anywhere
   // The newest committed membership. Convergence and liveness judge its
   // members: a node whose addition never committed is not in the cluster.
   raft::Membership committed_membership_;  // membership faults wait for a leader and a caught-up learner
-  Micros liveness_bound_us_ = 0;
-  int liveness_last_phase_ = 0;    // the last leader sample, at one bound after the last fault
-  bool liveness_decided_ = false;  // a sample found a leader, or found a fault still in force
-  Micros liveness_leader_at_ = 0;
-  std::optional<raft::LogIndex> liveness_target_;
-  std::string liveness_detail_;
+  Observer observer_;  // last: it reads all of the above
 };
 
 }  // namespace raftsim::sim

@@ -1,6 +1,5 @@
-// Judging the run: expectations evaluated at their times, the checks that
-// are decided at the end (durability, linearizability, liveness), and the
-// summary of CONTRACT §8.
+// Judging the run: expectations evaluated at their times, and the checks
+// that are decided at the end (durability, linearizability, watch, liveness).
 #include <algorithm>
 #include <cstring>
 #include <set>
@@ -9,7 +8,7 @@
 
 #include "core/assert.hpp"
 #include "sim/request_payload.hpp"
-#include "sim/simulation.hpp"
+#include "sim/observer.hpp"
 
 namespace raftsim::sim {
 
@@ -18,25 +17,22 @@ constexpr std::size_t kLiveness = SIZE_MAX;
 
 std::string seconds(Micros us) { return fmt::format("{:.3f}s", static_cast<double>(us) / 1e6); }
 
-std::uint64_t fingerprint(const raft::Entry& entry) {
-  std::uint64_t hash = entry.term * 0x9e3779b97f4a7c15ULL ^ entry.index;
-  if (entry.data)
-    for (unsigned char ch : *entry.data) hash = (hash ^ ch) * 0x100000001b3ULL;
-  return hash;
-}
 }  // namespace
 
-const std::vector<raft::NodeId>& Simulation::reachable_from(raft::NodeId start) const {
-  // The node's side: everything it reaches over links that work both ways.
-  return network_.side_of(start);
+std::size_t Observer::voters_on_side(const Host& host) const {
+  const raft::Membership& membership = host.node->membership();
+  std::size_t voters = 0;
+  for (raft::NodeId id : network_.side_of(host.id))
+    if (membership.is_voter(id)) ++voters;
+  return voters;
 }
 
-bool Simulation::leader_serving() const {
+bool Observer::leader_serving() const {
   // A leader that is live, has committed an entry of its own term, and can
   // reach a majority: it can take writes.
   for (std::size_t id = 1; id < hosts_.size(); ++id) {
     const Host& host = hosts_[id];
-    if (!host_live(host) || host.node->role() != raft::Role::leader) continue;
+    if (!live(host) || host.node->role() != raft::Role::leader) continue;
     const RaftNode& node = *host.node;
     if (node.log().term_at(node.commit_index()) != node.term()) continue;
     if (voters_on_side(host) >= node.membership().majority()) return true;
@@ -44,7 +40,7 @@ bool Simulation::leader_serving() const {
   return false;
 }
 
-raft::LogIndex Simulation::durable_majority_index() const {
+raft::LogIndex Observer::durable_majority_index() const {
   // The highest index whose entry (as the longest live log has it) is durable
   // on a majority of voters.
   const Host* longest = nullptr;
@@ -68,13 +64,13 @@ raft::LogIndex Simulation::durable_majority_index() const {
   return 0;
 }
 
-void Simulation::schedule_observations() {
+void Observer::schedule() {
   const scenario::ClusterSpec& cluster = scenario_.cluster;
-  expectation_states_.resize(scenario_.expect.size());
+  expectations_.resize(scenario_.expect.size());
   const auto at = [&](Micros time, std::size_t expectation, int phase) {
-    observations_due_.push_back({expectation, phase});
+    due_.push_back({expectation, phase});
     scheduler_.schedule(std::clamp<Micros>(time, 0, scenario_.duration), EventKind::observe,
-                        static_cast<std::uint32_t>(observations_due_.size() - 1));
+                        static_cast<std::uint32_t>(due_.size() - 1));
   };
   for (std::size_t i = 0; i < scenario_.expect.size(); ++i) {
     const scenario::Expectation& e = scenario_.expect[i];
@@ -123,7 +119,7 @@ void Simulation::schedule_observations() {
   }
 }
 
-Micros Simulation::convergence_allowance() const {
+Micros Observer::convergence_allowance() const {
   // How far a healthy follower may lag: heartbeats, round trips (slow tail
   // included, since FIFO links queue behind a slow message) and fsyncs.
   const scenario::NetworkSpec& network = scenario_.network;
@@ -132,15 +128,15 @@ Micros Simulation::convergence_allowance() const {
   return 2 * scenario_.cluster.heartbeat + 4 * latency + 2 * scenario_.disk.fsync.max;
 }
 
-void Simulation::observe(std::uint32_t index) {
-  const Observation observation = observations_due_[index];
+void Observer::observe(std::uint32_t index) {
+  const Observation observation = due_[index];
   const Micros now = scheduler_.now();
   if (observation.expectation == kLiveness) {
     if (observation.phase == 1) {
       if (!liveness_target_) return;  // already failed, or not judged
       raft::LogIndex target = 0;
       for (std::size_t id = 1; id < hosts_.size(); ++id)
-        if (host_live(hosts_[id])) target = std::max(target, hosts_[id].node->commit_index());
+        if (live(hosts_[id])) target = std::max(target, hosts_[id].node->commit_index());
       liveness_target_ = target;
       return;
     }
@@ -171,7 +167,7 @@ void Simulation::observe(std::uint32_t index) {
     return;
   }
   const scenario::Expectation& e = scenario_.expect[observation.expectation];
-  ExpectationState& state = expectation_states_[observation.expectation];
+  ExpectationState& state = expectations_[observation.expectation];
   switch (e.kind) {
     case scenario::Expectation::Kind::no_commit: {
       // "Nothing new": no index beyond the highest one committed anywhere
@@ -213,7 +209,7 @@ void Simulation::observe(std::uint32_t index) {
       if (observation.phase == 0) {
         state.target = 0;
         for (std::size_t id = 1; id < hosts_.size(); ++id)
-          if (host_live(hosts_[id])) state.target = std::max(state.target, hosts_[id].node->commit_index());
+          if (live(hosts_[id])) state.target = std::max(state.target, hosts_[id].node->commit_index());
         return;
       }
       state.decided = true;
@@ -221,7 +217,7 @@ void Simulation::observe(std::uint32_t index) {
       std::string lagging;
       for (std::size_t id = 1; id < hosts_.size(); ++id) {
         const Host& host = hosts_[id];
-        if (!host_live(host) || !committed_membership_.is_member(host.id)) continue;
+        if (!live(host) || !committed_membership_.is_member(host.id)) continue;
         if (host.node->applied_index() < state.target) {
           state.ok = false;
           lagging += fmt::format("{}n{} applied {}", lagging.empty() ? "" : ", ", host.id, host.node->applied_index());
@@ -236,7 +232,7 @@ void Simulation::observe(std::uint32_t index) {
   }
 }
 
-void Simulation::finish_checks(RunResult& result, const history::History& executed) {
+void Observer::judge_checks(RunResult& result, const history::History& executed) {
   // One last full comparison of the logs.
   std::vector<std::pair<raft::NodeId, const raft::RaftLog*>> logs;
   for (std::size_t id = 1; id < hosts_.size(); ++id)
@@ -335,11 +331,11 @@ void Simulation::finish_checks(RunResult& result, const history::History& execut
   }
 }
 
-void Simulation::evaluate_expectations(RunResult& result, const OperationTally& operations) {
+void Observer::judge_expectations(RunResult& result, const OperationTally& operations) {
   std::vector<std::string> expected_violations;
   for (std::size_t i = 0; i < scenario_.expect.size(); ++i) {
     const scenario::Expectation& e = scenario_.expect[i];
-    ExpectationState& state = expectation_states_[i];
+    ExpectationState& state = expectations_[i];
     ExpectationResult out;
     out.text = e.text();
     switch (e.kind) {
@@ -376,48 +372,6 @@ void Simulation::evaluate_expectations(RunResult& result, const OperationTally& 
       if (!check.ok) result.pass = false;
   for (const auto& expectation : result.expectations)
     if (!expectation.ok) result.pass = false;
-}
-
-void Simulation::summarise(RunResult& result) {
-  const OperationTally operations = workload_.tally_all();
-  metrics_.ops_ok = operations.ok;
-  metrics_.ops_failed = operations.failed;
-  metrics_.ops_unknown = operations.unknown;
-  metrics_.messages_sent = network_.metrics().sent;
-  metrics_.messages_dropped = network_.metrics().dropped;
-  metrics_.messages_duplicated = network_.metrics().duplicated;
-  metrics_.commit_index = safety_.max_commit();
-  reflectors_.add_metrics(metrics_);
-  result.metrics = metrics_;
-  result.leaders = leaders_;
-  result.timeline = timeline_.entries();
-  for (std::size_t id = 1; id < hosts_.size(); ++id) {
-    const Host& host = hosts_[id];
-    if (!host.started) continue;
-    NodeSummary node;
-    node.name = fmt::format("n{}", host.id);
-    node.up = host.up;
-    if (host.up) {
-      node.role = raft::role_name(host.node->role());
-      node.term = host.node->term();
-      node.commit_index = host.node->commit_index();
-      node.applied_index = host.node->applied_index();
-    } else {
-      node.role = host.member ? "crashed" : "removed";
-      node.term = host.disk.durable().hard_state.term;
-      node.commit_index = host.disk.durable().hard_state.commit;
-    }
-    result.nodes.push_back(node);
-    if (options_.observe && host.up) {
-      const raft::RaftLog& log = host.node->log();
-      auto& committed = observations_[id - 1].committed_log;
-      for (raft::LogIndex i = 1; i <= host.node->commit_index(); ++i) {
-        const raft::Entry* entry = i >= log.first_index() ? &log.at(i) : safety_.committed_at(i);
-        committed.push_back(entry != nullptr ? fingerprint(*entry) : 0);
-      }
-    }
-  }
-  result.observations = std::move(observations_);
 }
 
 }  // namespace raftsim::sim
