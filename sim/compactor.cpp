@@ -4,7 +4,7 @@
 // through Raft, applied by every replica at the same point of its log.
 #include <fmt/format.h>
 
-#include "sim/simulation.hpp"
+#include "sim/cluster.hpp"
 
 namespace raftsim::sim {
 
@@ -12,7 +12,7 @@ namespace {
 constexpr std::uint32_t kCompactorClient = 0;  // request ids of clients start at c1
 }  // namespace
 
-void Simulation::compactor_tick() {
+void Cluster::compactor_tick() {
   const scenario::WorkloadSpec& workload = scenario_.workload;
   scheduler_.schedule_after(workload.compact.every, EventKind::compactor_tick);
   if (workload.stop && scheduler_.now() >= *workload.stop) return;

@@ -1,5 +1,6 @@
-// Driving the Raft nodes: ticks, Ready handling, the disk, applying
-// committed entries to each node's KV store, crashes and restarts.
+// The cluster driving its hosts: Ready handling, the disk, applying
+// committed entries to each node's KV store, crashes and restarts, what a
+// request does at a node, and what faults do to nodes.
 #include <cstring>
 #include <tuple>
 
@@ -8,11 +9,11 @@
 #include "core/assert.hpp"
 #include "core/kv/codec.hpp"
 #include "sim/request_payload.hpp"
-#include "sim/simulation.hpp"
+#include "sim/cluster.hpp"
 
 namespace raftsim::sim {
 
-raft::Config Simulation::node_config(raft::NodeId id) const {
+raft::Config Cluster::node_config(raft::NodeId id) const {
   const scenario::ClusterSpec& cluster = scenario_.cluster;
   raft::Config config;
   config.id = id;
@@ -32,7 +33,7 @@ raft::Config Simulation::node_config(raft::NodeId id) const {
   return config;
 }
 
-void Simulation::start_host(Host& host) {
+void Cluster::start_host(Host& host) {
   host.node = make_raftsim_node(node_config(host.id), host.disk.restore_state(), *host.timer_random);
   host.up = true;
   host.started = true;
@@ -48,7 +49,7 @@ void Simulation::start_host(Host& host) {
   drive(host);
 }
 
-void Simulation::crash_host(Host& host, bool lose_unsynced) {
+void Cluster::crash_host(Host& host, bool lose_unsynced) {
   host.up = false;
   ++host.crashes;
   host.paused = false;
@@ -59,18 +60,18 @@ void Simulation::crash_host(Host& host, bool lose_unsynced) {
   host.pending_writes.clear();
   host.pending_reads.clear();
   host.reads_waiting_apply.clear();
-  reflectors_.on_crash(host.id);
+  reflectors_->on_crash(host.id);
   ++host.tick_generation;
   host.seen_role = raft::Role::follower;
   host.seen_established = false;
 }
 
-void Simulation::restart_host(Host& host) {
+void Cluster::restart_host(Host& host) {
   if (host.disk.durable().snapshot_data) host.machine = StateMachine::restore(*host.disk.durable().snapshot_data);
   start_host(host);
 }
 
-void Simulation::remove_host(Host& host) {
+void Cluster::remove_host(Host& host) {
   // A removed member shuts down, as an etcd member does once it applies its removal.
   crash_host(host, false);
   host.member = false;
@@ -78,14 +79,14 @@ void Simulation::remove_host(Host& host) {
   timeline(fmt::format("n{} leaves the cluster (its removal is applied)", host.id));
 }
 
-void Simulation::observe_host_state(const Host& host) {
+void Cluster::observe_host_state(const Host& host) {
   if (!options_.observe) return;
   const HostState state = !host.up ? HostState::down : host.paused ? HostState::paused : HostState::up;
   auto& states = observations_[host.id - 1].states;
   if (states.empty() || states.back().second != state) states.emplace_back(scheduler_.now(), state);
 }
 
-void Simulation::notice_changes(Host& host) {
+void Cluster::notice_changes(Host& host) {
   const RaftNode& node = *host.node;
   const Micros now = scheduler_.now();
   if (node.term() != host.seen_term || node.role() != host.seen_role) {
@@ -101,7 +102,7 @@ void Simulation::notice_changes(Host& host) {
       leaders_.push_back({node.term(), fmt::format("n{}", host.id), now});
       ++metrics_.elections;
       timeline(fmt::format("n{} elected leader of term {}", host.id, node.term()));
-      faults_.on_raft_event(scenario::Trigger::elected, host.id);
+      faults_->on_raft_event(scenario::Trigger::elected, host.id);
       if (timeline_.explaining()) {
         if (const auto election = node.last_election())
           explain(fmt::format("n{} wins term {} with votes from {} ({} of {} voters; it needed {})", host.id,
@@ -112,7 +113,7 @@ void Simulation::notice_changes(Host& host) {
       }
       host.seen_established = false;
     } else if (node.role() == raft::Role::candidate) {
-      faults_.on_raft_event(scenario::Trigger::campaign, host.id);
+      faults_->on_raft_event(scenario::Trigger::campaign, host.id);
     } else if (host.seen_role == raft::Role::leader && node.role() != raft::Role::leader) {
       timeline(fmt::format("n{} steps down (term {})", host.id, node.term()));
       explain(node.term() > host.seen_term
@@ -172,7 +173,7 @@ void Simulation::notice_changes(Host& host) {
   }
 }
 
-void Simulation::drive(Host& host) {
+void Cluster::drive(Host& host) {
   RaftNode& node = *host.node;
   while (node.has_ready()) {
     const raft::Role role_before = host.seen_role;
@@ -191,7 +192,7 @@ void Simulation::drive(Host& host) {
       // The leader sent its state: it replaces ours (and is persisted below).
       host.machine = StateMachine::restore(*ready.snapshot->data);
       host.reads_waiting_apply.clear();
-      reflectors_.on_snapshot(host);
+      reflectors_->on_snapshot(host);
       trace_.mix(0x5a5a0000ULL ^ ready.snapshot->index);
       timeline(fmt::format("n{} installs a snapshot at index {} from its leader", host.id, ready.snapshot->index));
     }
@@ -215,7 +216,7 @@ void Simulation::drive(Host& host) {
       if (it == host.pending_reads.end()) continue;
       const PendingRequest request = it->second;
       host.pending_reads.erase(it);
-      workload_.respond(request, bare_outcome(history::Outcome::fail), false);
+      workload_->respond(request, bare_outcome(history::Outcome::fail), false);
     }
     serve_reads(host);
     maybe_snapshot(host);
@@ -226,19 +227,19 @@ void Simulation::drive(Host& host) {
   if (host.removal_pending) remove_host(host);
 }
 
-void Simulation::send(Host& host, raft::Message&& message) {
+void Cluster::send(Host& host, raft::Message&& message) {
   // A node's message to itself (a lone voter's own vote, once durable) never
   // touches the network: the node steps it now; drive() takes what follows.
   if (message.to == host.id) {
     host.node->step(message);
     return;
   }
-  if (message.type == raft::MessageType::vote_response && !message.reject && faults_.armed())
-    faults_.on_raft_event(scenario::Trigger::vote, host.id);
+  if (message.type == raft::MessageType::vote_response && !message.reject && faults_->armed())
+    faults_->on_raft_event(scenario::Trigger::vote, host.id);
   network_.send(std::move(message), scheduler_);
 }
 
-void Simulation::maybe_snapshot(Host& host) {
+void Cluster::maybe_snapshot(Host& host) {
   // Log compaction (§7), as etcd does every snapshot-count entries: the KV
   // state at the applied index replaces the log up to it, on disk and in Raft.
   const std::int64_t every = scenario_.cluster.snapshot_every;
@@ -250,14 +251,15 @@ void Simulation::maybe_snapshot(Host& host) {
   trace_.mix(0x5a5b0000ULL ^ index);
 }
 
-void Simulation::start_fsync(Host& host) {
+void Cluster::start_fsync(Host& host) {
   host.disk.start_sync();
   ++metrics_.fsyncs;
   const Micros latency = uniform_int(disk_random_, scenario_.disk.fsync.min, scenario_.disk.fsync.max);
   scheduler_.schedule_after(latency, EventKind::disk_synced, host.id, 0, host.disk.incarnation());
 }
 
-void Simulation::on_synced(Host& host, std::uint64_t incarnation) {
+void Cluster::on_synced(raft::NodeId node, std::uint64_t incarnation) {
+  Host& host = hosts_[node];
   if (!host.up || incarnation != host.disk.incarnation()) return;  // the crash came first
   if (host.paused) {
     // A frozen process learns of the completed fsync only when it resumes.
@@ -274,7 +276,7 @@ void Simulation::on_synced(Host& host, std::uint64_t incarnation) {
   drive(host);
 }
 
-void Simulation::apply_committed(Host& host) {
+void Cluster::apply_committed(Host& host) {
   for (const raft::Entry& entry : host.ready.committed) {
     safety_.on_apply(scheduler_.now(), host.id, entry);
     if (entry.type == raft::EntryType::config && entry.index > newest_config_applied_) {
@@ -303,17 +305,17 @@ void Simulation::apply_committed(Host& host) {
     if (!host.machine.admit(static_cast<std::uint32_t>(payload.request_id >> 32), payload.request_id & 0xffffffffULL))
       continue;
     const kv::Response response = host.machine.store.apply(payload.request);
-    workload_.applied(payload.request_id);
-    reflectors_.on_apply(host);
+    workload_->applied(payload.request_id);
+    reflectors_->on_apply(host);
     const auto it = host.pending_writes.find(payload.request_id);
     if (it == host.pending_writes.end()) continue;
     const PendingRequest request = it->second;
     host.pending_writes.erase(it);
-    workload_.respond(request, outcome_of(response));
+    workload_->respond(request, outcome_of(response));
   }
 }
 
-void Simulation::serve_reads(Host& host) {
+void Cluster::serve_reads(Host& host) {
   if (host.reads_waiting_apply.empty()) return;
   const raft::LogIndex applied = host.node->applied_index();
   std::size_t kept = 0;
@@ -327,23 +329,23 @@ void Simulation::serve_reads(Host& host) {
     if (it == host.pending_reads.end()) continue;
     const PendingRequest request = it->second;
     host.pending_reads.erase(it);
-    const std::string* key = workload_.waiting_read_key(request);
+    const std::string* key = workload_->waiting_read_key(request);
     if (key == nullptr) continue;  // the client gave up
     kv::RangeRequest range;
     range.key = *key;
-    workload_.respond(request, outcome_of(host.machine.store.apply(kv::Request{range})));
+    workload_->respond(request, outcome_of(host.machine.store.apply(kv::Request{range})));
   }
   host.reads_waiting_apply.resize(kept);
 }
 
-void Simulation::client_arrive(std::uint32_t client, raft::NodeId node, std::uint64_t sequence) {
-  const std::optional<Submission> submission = workload_.arrive(client, node, sequence);
+void Cluster::client_arrive(std::uint32_t client, raft::NodeId node, std::uint64_t sequence) {
+  const std::optional<Submission> submission = workload_->arrive(client, node, sequence);
   if (!submission) return;
   Host& host = hosts_[node];
   if (submission->read) {
     if (scenario_.cluster.read_mode == raft::ReadMode::serializable) {
       // Serializable reads are served from local state, perhaps stale.
-      workload_.respond(submission->pending, outcome_of(host.machine.store.apply(submission->request)));
+      workload_->respond(submission->pending, outcome_of(host.machine.store.apply(submission->request)));
       return;
     }
     host.pending_reads[submission->id] = submission->pending;
@@ -353,7 +355,7 @@ void Simulation::client_arrive(std::uint32_t client, raft::NodeId node, std::uin
   }
   if (!host.node->propose(encode_payload(submission->id, submission->request))) {
     // Not proposed at all (no known leader): it definitely did not happen.
-    workload_.respond(submission->pending, bare_outcome(history::Outcome::fail), false);
+    workload_->respond(submission->pending, bare_outcome(history::Outcome::fail), false);
     return;
   }
   host.pending_writes[submission->id] = submission->pending;
@@ -362,7 +364,7 @@ void Simulation::client_arrive(std::uint32_t client, raft::NodeId node, std::uin
 
 // What faults do to nodes (the fault injector decides which and when).
 
-void Simulation::pause(raft::NodeId node, Micros duration) {
+void Cluster::pause(raft::NodeId node, Micros duration) {
   Host& host = hosts_[node];
   host.paused = true;
   host.paused_until = std::max(host.paused_until, scheduler_.now() + duration);
@@ -371,7 +373,7 @@ void Simulation::pause(raft::NodeId node, Micros duration) {
   scheduler_.schedule(host.paused_until, EventKind::node_resume, node);
 }
 
-void Simulation::skew_clock(raft::NodeId node, Micros skew) {
+void Cluster::skew_clock(raft::NodeId node, Micros skew) {
   Host& host = hosts_[node];
   if (skew >= 0) {
     // The clock jumps ahead: the ticks it skipped over fire at once.
@@ -386,12 +388,12 @@ void Simulation::skew_clock(raft::NodeId node, Micros skew) {
   }
 }
 
-void Simulation::transfer_leadership(raft::NodeId leader, raft::NodeId to) {
+void Cluster::transfer_leadership(raft::NodeId leader, raft::NodeId to) {
   hosts_[leader].node->transfer_leadership(to);
   drive(hosts_[leader]);
 }
 
-void Simulation::start_member(raft::NodeId node) {
+void Cluster::start_member(raft::NodeId node) {
   Host& added = hosts_[node];
   added.member = true;
   added.disk = Disk();
@@ -399,7 +401,7 @@ void Simulation::start_member(raft::NodeId node) {
   start_host(added);
 }
 
-void Simulation::after_fault() {
+void Cluster::check_logs() {
   std::vector<std::pair<raft::NodeId, const raft::RaftLog*>> logs;
   for (std::size_t id = 1; id < hosts_.size(); ++id)
     if (hosts_[id].up) logs.emplace_back(hosts_[id].id, &hosts_[id].node->log());

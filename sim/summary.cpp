@@ -17,20 +17,23 @@ std::uint64_t fingerprint(const raft::Entry& entry) {
 }  // namespace
 
 void Simulation::summarise(RunResult& result) {
+  RunMetrics& metrics = cluster_.metrics();
+  const std::vector<Host>& hosts = cluster_.hosts();
+  std::vector<NodeObservations>& observations = cluster_.observations();
   const OperationTally operations = workload_.tally_all();
-  metrics_.ops_ok = operations.ok;
-  metrics_.ops_failed = operations.failed;
-  metrics_.ops_unknown = operations.unknown;
-  metrics_.messages_sent = network_.metrics().sent;
-  metrics_.messages_dropped = network_.metrics().dropped;
-  metrics_.messages_duplicated = network_.metrics().duplicated;
-  metrics_.commit_index = safety_.max_commit();
-  reflectors_.add_metrics(metrics_);
-  result.metrics = metrics_;
-  result.leaders = leaders_;
+  metrics.ops_ok = operations.ok;
+  metrics.ops_failed = operations.failed;
+  metrics.ops_unknown = operations.unknown;
+  metrics.messages_sent = network_.metrics().sent;
+  metrics.messages_dropped = network_.metrics().dropped;
+  metrics.messages_duplicated = network_.metrics().duplicated;
+  metrics.commit_index = safety_.max_commit();
+  reflectors_.add_metrics(metrics);
+  result.metrics = metrics;
+  result.leaders = cluster_.leaders();
   result.timeline = timeline_.entries();
-  for (std::size_t id = 1; id < hosts_.size(); ++id) {
-    const Host& host = hosts_[id];
+  for (std::size_t id = 1; id < hosts.size(); ++id) {
+    const Host& host = hosts[id];
     if (!host.started) continue;
     NodeSummary node;
     node.name = fmt::format("n{}", host.id);
@@ -48,14 +51,14 @@ void Simulation::summarise(RunResult& result) {
     result.nodes.push_back(node);
     if (options_.observe && host.up) {
       const raft::RaftLog& log = host.node->log();
-      auto& committed = observations_[id - 1].committed_log;
+      auto& committed = observations[id - 1].committed_log;
       for (raft::LogIndex i = 1; i <= host.node->commit_index(); ++i) {
         const raft::Entry* entry = i >= log.first_index() ? &log.at(i) : safety_.committed_at(i);
         committed.push_back(entry != nullptr ? fingerprint(*entry) : 0);
       }
     }
   }
-  result.observations = std::move(observations_);
+  result.observations = std::move(observations);
 }
 
 }  // namespace raftsim::sim
