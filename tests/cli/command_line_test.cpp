@@ -99,6 +99,7 @@ TEST_CASE("numeric options refuse what they cannot mean, with exit 2 and the ran
       {"fuzz --seed-start -1 --seeds 1", "--seed-start: got -1, expected a whole number from 0 to"},
       {"fuzz --print-scenario -5", "--print-scenario: got -5"},
       {"run --seed -1", "--seed: got -1, expected a whole number from 0 to 9223372036854775807"},
+      {"fuzz --seed-start 9223372036854775800 --seeds 100", "the last seed would pass 9223372036854775807"},
       {"run --seed 18446744073709551615", "--seed: got 18446744073709551615"},
       {"shrink " + bug_file + " --max-runs 0", "--max-runs: got 0, expected a whole number from 1 to"},
       {"shrink " + bug_file + " --max-runs -2", "--max-runs: got -2"},

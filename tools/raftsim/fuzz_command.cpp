@@ -114,6 +114,11 @@ int fuzz(const FuzzOptions& o) {
     if (!budget_us || *budget_us <= 0) throw InputError(fmt::format("--time {}: expected a duration like 60s or 5m", o.time));
   }
   if (!options.seeds && !budget_us) options.seeds = 100;
+  // Every seed must replay: `run --seed` and a file's `seed:` take at most INT64_MAX.
+  if (options.seeds && *options.seeds - 1 > static_cast<std::uint64_t>(INT64_MAX) - options.seed_start)
+    throw InputError(fmt::format("--seed-start {} with --seeds {}: the last seed would pass {}, the largest a "
+                                 "scenario takes",
+                                 options.seed_start, *options.seeds, INT64_MAX));
 
   // Wall-clock time is read here only, for the budget and the report; it
   // never reaches a simulation.
