@@ -396,6 +396,8 @@ class ScenarioParser {
       const std::string name = in_.string(node[i], "checks");
       const auto found = std::find(names.begin(), names.end(), name);
       if (found == names.end()) in_.fail(node[i], "checks", unknown_check(name));
+      if (on[static_cast<std::size_t>(found - names.begin())])
+        in_.fail(node[i], "checks", fmt::format("{} is listed twice: name each check once", name));
       on[static_cast<std::size_t>(found - names.begin())] = true;
     }
     for (std::size_t i = 0; i < names.size(); ++i)

@@ -205,3 +205,10 @@ TEST_CASE("a node name must be a starting member or one that add_node adds", "[s
   CHECK(error_of("duration: 10s\ncluster: {nodes: 5}\nfaults:\n  - {at: 1s, add_node: n8}\n  - {at: 2s, crash: n8}\n") ==
         "(no error)");
 }
+
+TEST_CASE("a check named twice in `checks` is an error", "[scenario][errors]") {
+  const auto message = error_of("duration: 10s\nchecks: [durability, liveness, durability]\n");
+  INFO(message);
+  CHECK(message.find("bad.yaml:2:32") != std::string::npos);
+  CHECK(message.find("checks: durability is listed twice") != std::string::npos);
+}
