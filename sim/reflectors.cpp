@@ -112,14 +112,7 @@ void Reflectors::send(ServedWatch& served, kv::WatchResponse response) {
   }
   if (response.events.empty() && !response.canceled) return;
   Reflector& watcher = reflectors_[served.watcher];
-  std::uint32_t slot;
-  if (!free_slots_.empty()) {
-    slot = free_slots_.back();
-    free_slots_.pop_back();
-  } else {
-    slot = static_cast<std::uint32_t>(in_flight_.size());
-    in_flight_.emplace_back();
-  }
+  const std::uint32_t slot = in_flight_.acquire();
   ResponseInFlight& in_flight = in_flight_[slot];
   in_flight.watcher = served.watcher;
   in_flight.generation = served.generation;
@@ -132,8 +125,7 @@ void Reflectors::send(ServedWatch& served, kv::WatchResponse response) {
 }
 
 void Reflectors::receive(std::uint32_t slot) {
-  ResponseInFlight in_flight = std::move(in_flight_[slot]);
-  free_slots_.push_back(slot);
+  ResponseInFlight in_flight = in_flight_.release(slot);
   Reflector& watcher = reflectors_[in_flight.watcher];
   if (in_flight.generation != watcher.generation) return;  // from a watch it has given up
   WatchDelivery& delivery = in_flight.delivery;

@@ -18,6 +18,7 @@
 #include "sim/run_result.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/scheduler.hpp"
+#include "sim/slot_pool.hpp"
 #include "sim/timeline.hpp"
 #include "sim/trace.hpp"
 
@@ -85,8 +86,7 @@ class Reflectors {
 
   std::vector<Reflector> reflectors_;              // index 0 unused
   std::vector<std::vector<ServedWatch>> served_;   // [node]: the watches it serves
-  std::vector<ResponseInFlight> in_flight_;
-  std::vector<std::uint32_t> free_slots_;
+  SlotPool<ResponseInFlight> in_flight_;
   // For the watch check: what each reflector received, and every event of
   // every revision, recorded when the revision first applied anywhere.
   std::vector<WatchStream> streams_;

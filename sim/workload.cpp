@@ -113,14 +113,7 @@ std::optional<Submission> Workload::arrive(std::uint32_t client_id, raft::NodeId
 }
 
 void Workload::respond(const PendingRequest& request, ClientOutcome outcome, bool executed) {
-  std::uint32_t slot;
-  if (!free_responses_.empty()) {
-    slot = free_responses_.back();
-    free_responses_.pop_back();
-  } else {
-    slot = static_cast<std::uint32_t>(responses_.size());
-    responses_.emplace_back();
-  }
+  const std::uint32_t slot = responses_.acquire();
   Response& response = responses_[slot];
   response.client = request.client;
   response.sequence = request.sequence;
@@ -131,8 +124,7 @@ void Workload::respond(const PendingRequest& request, ClientOutcome outcome, boo
 }
 
 void Workload::response(std::uint32_t slot) {
-  Response response = std::move(responses_[slot]);
-  free_responses_.push_back(slot);
+  Response response = responses_.release(slot);
   Client& client = clients_[response.client];
   if (client.sequence != response.sequence || !client.waiting) return;  // it gave up already
   finish(client, std::move(response.outcome), response.executed);

@@ -24,6 +24,7 @@
 #include "sim/request_payload.hpp"
 #include "sim/scenario/scenario.hpp"
 #include "sim/scheduler.hpp"
+#include "sim/slot_pool.hpp"
 #include "sim/trace.hpp"
 
 namespace raftsim::sim {
@@ -119,8 +120,7 @@ class Workload {
   bool keep_history_;
 
   std::vector<Client> clients_;  // index 0 unused
-  std::vector<Response> responses_;
-  std::vector<std::uint32_t> free_responses_;
+  SlotPool<Response> responses_;
   // Operation i is history_[i - history_base_]; not_executed_ alike: refused
   // before it could take effect (no leader, proposal dropped). Like Knossos,
   // the checker leaves such operations out: a refused CAS says nothing about
