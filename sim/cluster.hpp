@@ -81,6 +81,8 @@ class Cluster final : public FaultTarget {
   void after_fault() override { check_logs(); }
 
  private:
+  // etcd's raft is told of unreachable peers and snapshot outcomes on send, as etcd's transport tells it.
+  bool reports_sends() const { return scenario_.cluster.raft == scenario::RaftImplementation::etcd; }
   void schedule_tick(Host& host, Micros delay);
   void timeline(std::string text) { timeline_.say(std::move(text)); }
   // --explain: a plain sentence about what just happened and why it matters.

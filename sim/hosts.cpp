@@ -34,7 +34,14 @@ raft::Config Cluster::node_config(raft::NodeId id) const {
 }
 
 void Cluster::start_host(Host& host) {
-  host.node = make_raftsim_node(node_config(host.id), host.disk.restore_state(), *host.timer_random);
+  if (scenario_.cluster.raft == scenario::RaftImplementation::etcd) {
+    EtcdOptions options;
+    options.max_size_per_msg = scenario_.cluster.max_append_entries == 1 ? 0 : EtcdOptions{}.max_size_per_msg;
+    for (int n = 1; n <= scenario_.cluster.nodes; ++n) options.bootstrap_voters.push_back(static_cast<raft::NodeId>(n));
+    host.node = make_etcd_node(node_config(host.id), options, host.disk.restore_state(), *host.timer_random);
+  } else {
+    host.node = make_raftsim_node(node_config(host.id), host.disk.restore_state(), *host.timer_random);
+  }
   host.up = true;
   host.started = true;
   host.paused = false;
@@ -236,6 +243,18 @@ void Cluster::send(Host& host, raft::Message&& message) {
   }
   if (message.type == raft::MessageType::vote_response && !message.reject && faults_->armed())
     faults_->on_raft_event(scenario::Trigger::vote, host.id);
+  if (reports_sends()) {
+    // What etcd's transport tells its node on a send: the peer is cut off
+    // (the connection is down), and whether a snapshot got through.
+    const bool reachable =
+        network_.link_up(host.id, message.to) && message.to < hosts_.size() && hosts_[message.to].up;
+    const raft::NodeId to = message.to;
+    const bool snapshot = message.type == raft::MessageType::snapshot;
+    network_.send(std::move(message), scheduler_);
+    if (!reachable) host.node->report_unreachable(to);
+    if (snapshot) host.node->report_snapshot(to, reachable);
+    return;
+  }
   network_.send(std::move(message), scheduler_);
 }
 
@@ -272,6 +291,7 @@ void Cluster::on_synced(raft::NodeId node, std::uint64_t incarnation) {
   for (auto& batch : durable) {
     for (auto& message : batch.messages_after_persist) send(host, std::move(message));
     if (!batch.entries.empty()) host.node->persisted(batch.entries.back().index, batch.entries.back().term);
+    if (batch.snapshot || batch.hard_state || !batch.entries.empty()) host.node->ready_persisted();
   }
   drive(host);
 }
@@ -284,7 +304,7 @@ void Cluster::apply_committed(Host& host) {
       // leaves out shut down (an etcd member removed while cut off learns it
       // from its peers' "member removed" answer; here the operator stops it).
       newest_config_applied_ = entry.index;
-      const raft::Membership membership = raft::decode_membership(*entry.data);
+      const raft::Membership membership = host.node->config_after(entry);
       committed_membership_ = membership;
       timeline(fmt::format("membership {} committed", raft::describe(membership)));
       for (std::size_t id = 1; id < hosts_.size(); ++id) {

@@ -26,8 +26,9 @@ static std::string seconds(std::int64_t us) { return fmt::format("{:8.3f}s", sta
 std::string format_text(const RunResult& result, const scenario::Scenario& scenario, Verbosity verbosity) {
   std::string out;
   if (verbosity != Verbosity::quiet) {
-    out += fmt::format("scenario {} (seed {}, {} nodes, {:.1f}s simulated){}\n", result.scenario, result.seed,
-                       scenario.cluster.nodes, static_cast<double>(result.simulated_us) / 1e6,
+    out += fmt::format("scenario {} (seed {}, {} nodes{}, {:.1f}s simulated){}\n", result.scenario, result.seed,
+                       scenario.cluster.nodes, result.raft == "etcd" ? ", etcd's raft 3.4.23" : "",
+                       static_cast<double>(result.simulated_us) / 1e6,
                        result.bugs.empty() ? "" : fmt::format(", planted bugs: {}", fmt::join(result.bugs, ", ")));
     if (!scenario.description.empty()) out += fmt::format("  {}\n", scenario.description);
     out += "\ntimeline\n";
@@ -79,6 +80,7 @@ std::string format_json(const RunResult& result) {
   out += fmt::format("\"scenario\":{},\"seed\":{},\"trace_hash\":\"{}\",\"simulated_us\":{},\"events\":{},\"result\":\"{}\"",
                      json_string(result.scenario), result.seed, result.trace_hash_hex(), result.simulated_us,
                      result.events, result.pass ? "pass" : "fail");
+  out += fmt::format(",\"raft\":\"{}\"", result.raft);
   out += ",\"bugs\":[";
   for (std::size_t i = 0; i < result.bugs.size(); ++i) out += fmt::format("{}{}", i ? "," : "", json_string(result.bugs[i]));
   out += "],\"checks\":{";

@@ -105,6 +105,7 @@ struct RunResult {
   std::int64_t simulated_us = 0;
   std::uint64_t events = 0;
   bool pass = true;
+  std::string raft = "raftsim";  // which Raft ran the nodes: raftsim or etcd
   std::vector<std::string> bugs;
   std::vector<CheckVerdict> checks;
   std::vector<ExpectationResult> expectations;

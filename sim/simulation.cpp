@@ -116,6 +116,7 @@ RunResult Simulation::run(history::History* history_out) {
   result.simulated_us = scenario_.duration;
   result.events = scheduler_.events_processed();
   result.bugs = raft::enabled_bug_names(scenario_.bugs);
+  result.raft = scenario::implementation_name(scenario_.cluster.raft);
   const history::History executed = workload_.keeps_history() ? workload_.executed_history() : history::History{};
   observer_.judge_checks(result, executed);
   observer_.judge_expectations(result, workload_.tally_all());

@@ -17,6 +17,7 @@ const char* message_type_name(MessageType type) {
     case MessageType::read_index_response: return "read_index_response";
     case MessageType::timeout_now: return "timeout_now";
     case MessageType::snapshot: return "snapshot";
+    case MessageType::transfer_leader: return "transfer_leader";
   }
   return "?";
 }

@@ -23,6 +23,7 @@ enum class MessageType : std::uint8_t {
   read_index_response,
   timeout_now,          // leadership transfer: start an election now
   snapshot,             // InstallSnapshot RPC (§7): the leader's compacted state
+  transfer_leader,      // a follower forwards a leadership transfer to its leader (etcd's MsgTransferLeader)
 };
 
 const char* message_type_name(MessageType type);

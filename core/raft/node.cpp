@@ -146,6 +146,8 @@ void Node::step(const Message& message) {
       // Leadership transfer: start a real election at once, skipping the pre-vote.
       if (may_campaign() && role_ != Role::leader) campaign(false, kForceVote);
       break;
+    case MessageType::transfer_leader:
+      break;  // raftsim's core never sends it (transfers start at the leader)
   }
 }
 

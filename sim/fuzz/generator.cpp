@@ -253,6 +253,13 @@ scenario::Scenario generate_scenario(std::uint64_t seed, const GeneratorOptions&
     c.max_inflight = 32;
     if (c.snapshot_every == 0 || c.snapshot_every > 200) c.snapshot_every = 200;
   }
+  if (options.raft == scenario::RaftImplementation::etcd) {
+    // etcd's raft: appends limited by bytes (1 MiB, etcd's server default)
+    // unless one entry each was drawn; lease reads only with CheckQuorum.
+    c.raft = scenario::RaftImplementation::etcd;
+    if (c.max_append_entries != 1) c.max_append_entries = scenario::ClusterSpec{}.max_append_entries;
+    if (c.read_mode == raft::ReadMode::lease) c.check_quorum = true;
+  }
   return s;
 }
 

@@ -14,6 +14,9 @@ namespace raftsim::fuzz {
 
 struct GeneratorOptions {
   std::vector<int> nodes = {1, 2, 3, 4, 5, 6, 7};  // cluster sizes to draw from
+  // Which Raft runs the nodes. For etcd's raft the same draws are made, then
+  // set to what etcd can be configured to do (scenario/implementation.hpp).
+  scenario::RaftImplementation raft = scenario::RaftImplementation::raftsim;
 };
 
 scenario::Scenario generate_scenario(std::uint64_t seed, const GeneratorOptions& options);

@@ -53,6 +53,13 @@ class RaftNode {
   virtual void transfer_leadership(raft::NodeId to) = 0;
   // Everything up to (index, term) is durable.
   virtual void persisted(raft::LogIndex index, raft::Term term) = 0;
+  // The durable part (hard state, entries, snapshot) of the oldest Ready that
+  // had one is on disk: etcd's raft advances only then.
+  virtual void ready_persisted() {}
+  // What a real transport learns when it sends (etcd's server reports them):
+  // `to` cannot be reached now; a snapshot sent to `to` got there or not.
+  virtual void report_unreachable(raft::NodeId /*to*/) {}
+  virtual void report_snapshot(raft::NodeId /*to*/, bool /*delivered*/) {}
   virtual bool has_ready() const = 0;
   virtual void take_ready(raft::Ready& ready) = 0;
 
@@ -71,6 +78,10 @@ class RaftNode {
   virtual const raft::RaftLog& log() const = 0;
   // The latest snapshot, which the host makes durable after compact().
   virtual const raft::Snapshot& snapshot() const = 0;
+  // The configuration a committed config entry of the last Ready leads to.
+  // raftsim's entries hold it; etcd's hold a change (ConfChange), whose
+  // result the node knows once it has applied it.
+  virtual raft::Membership config_after(const raft::Entry& entry) const { return raft::decode_membership(*entry.data); }
   // The node's last election as leader, when it can tell.
   virtual std::optional<ElectionTally> last_election() const { return std::nullopt; }
   // Asserts the implementation's own invariants, where it has a way to.
@@ -80,5 +91,24 @@ class RaftNode {
 // raftsim's own core (core/raft), planted bugs included.
 std::unique_ptr<RaftNode> make_raftsim_node(const raft::Config& config, raft::RestoreState restored,
                                             RandomSource& random);
+
+// What etcd's raft is configured with beyond raft::Config, whose
+// election_ticks_min is its ElectionTick (it draws in [ElectionTick,
+// 2*ElectionTick)) and max_inflight_appends its MaxInflightMsgs.
+struct EtcdOptions {
+  std::uint64_t max_size_per_msg = 1024 * 1024;  // bytes per append; 0: one entry (etcd's server: 1 MiB)
+  // The cluster's first configuration, n1..nN, for every node, an added one
+  // too: etcd's raft replays every conf change of the log on top of it (in
+  // etcd they are the log's first entries; here the simulator's log starts
+  // empty, after them).
+  std::vector<raft::NodeId> bootstrap_voters;
+};
+
+// etcd's raft library (go.etcd.io/etcd/raft v3.4.23) through its bridge
+// (sim/node/etcd/). Throws InputError when this build has no bridge.
+std::unique_ptr<RaftNode> make_etcd_node(const raft::Config& config, const EtcdOptions& options,
+                                         raft::RestoreState restored, RandomSource& random);
+// Throws InputError, saying how to get it, when this build has no etcd raft bridge.
+void require_etcd_raft();
 
 }  // namespace raftsim::sim

@@ -265,8 +265,8 @@ std::vector<SimulatedSize> simulate(const SimulateOptions& options,
     for (std::size_t j = next++; j < jobs.size(); j = next++) {
       const int nodes = options.sizes[jobs[j].size];
       const std::uint64_t seed = run_seed(options.seed, nodes, jobs[j].run);
-      const scenario::Scenario s =
-          availability_scenario(nodes, options.p, seed, length, options.mean_down, options.warmup);
+      scenario::Scenario s = availability_scenario(nodes, options.p, seed, length, options.mean_down, options.warmup);
+      s.cluster.raft = options.raft;
       sim::RunOptions run_options;
       run_options.observe = true;
       const sim::RunResult result = sim::run_scenario(s, run_options);

@@ -50,6 +50,7 @@ struct SimulateOptions {
   Micros mean_down = 10'000'000;        // mean time to recover (mean down period)
   Micros warmup = 5'000'000;            // per run, before measuring: the first election
   int jobs = 1;                         // worker threads; the numbers do not depend on it
+  scenario::RaftImplementation raft = scenario::RaftImplementation::raftsim;  // which Raft runs the nodes
 };
 
 struct Estimate {

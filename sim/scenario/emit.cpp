@@ -147,11 +147,17 @@ std::string to_yaml(const Scenario& s, const std::string& header) {
     out << fmt::format("bugs: [{}]\n", fmt::join(bugs, ", "));
   out << "duration: " << duration(s.duration) << "\n";
   const ClusterSpec& c = s.cluster;
+  // etcd's raft has no count of entries per append: the key is written only
+  // when it says what etcd can do (1), as the loader requires.
+  const bool etcd = c.raft == RaftImplementation::etcd;
+  const std::string raft = etcd ? "raft: etcd, " : "";
+  const std::string appends =
+      !etcd || c.max_append_entries == 1 ? fmt::format("max_append_entries: {}, ", c.max_append_entries) : "";
   out << fmt::format(
-      "cluster: {{nodes: {}, election_timeout: {}, heartbeat: {}, tick: {}, prevote: {}, check_quorum: {}, "
-      "read_mode: {}, snapshot_every: {}, max_append_entries: {}, max_inflight: {}}}\n",
-      c.nodes, range(c.election_timeout), duration(c.heartbeat), duration(c.tick), c.prevote, c.check_quorum,
-      read_mode(c.read_mode), c.snapshot_every, c.max_append_entries, c.max_inflight);
+      "cluster: {{{}nodes: {}, election_timeout: {}, heartbeat: {}, tick: {}, prevote: {}, check_quorum: {}, "
+      "read_mode: {}, snapshot_every: {}, {}max_inflight: {}}}\n",
+      raft, c.nodes, range(c.election_timeout), duration(c.heartbeat), duration(c.tick), c.prevote, c.check_quorum,
+      read_mode(c.read_mode), c.snapshot_every, appends, c.max_inflight);
   const NetworkSpec& n = s.network;
   out << fmt::format("network: {{latency: {}, tail: {{probability: {}, latency: {}}}, drop: {}, duplicate: {}, fifo: {}}}\n",
                      range(n.latency), probability(n.tail_probability), range(n.tail_latency), probability(n.drop),

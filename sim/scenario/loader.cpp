@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "core/input_error.hpp"
+#include "sim/scenario/implementation.hpp"
 #include "sim/scenario/quickstart_text.hpp"
 #include "sim/scenario/yaml_reader.hpp"
 
@@ -49,9 +50,17 @@ class ScenarioParser {
  private:
   void parse_cluster(const YAML::Node& node) {
     in_.check_keys(node, "cluster",
-                   {"nodes", "election_timeout", "heartbeat", "tick", "prevote", "check_quorum", "read_mode",
+                   {"raft", "nodes", "election_timeout", "heartbeat", "tick", "prevote", "check_quorum", "read_mode",
                     "snapshot_every", "max_append_entries", "max_inflight"});
     ClusterSpec& c = out_.cluster;
+    if (node["raft"]) {
+      const std::string raft = in_.string(node["raft"], "cluster.raft");
+      if (raft == "raftsim") c.raft = RaftImplementation::raftsim;
+      else if (raft == "etcd") c.raft = RaftImplementation::etcd;
+      else in_.fail(node["raft"], "cluster.raft", fmt::format("expected raftsim or etcd, got '{}'", raft));
+    }
+    if (node["election_timeout"]) c.election_timeout_mark = in_.mark(node["election_timeout"]);
+    if (node["max_append_entries"]) c.max_append_entries_mark = in_.mark(node["max_append_entries"]);
     if (node["nodes"]) {
       const auto& n = node["nodes"];
       c.nodes = static_cast<int>(in_.integer(n, "cluster.nodes", 1, INT32_MAX));
@@ -518,6 +527,7 @@ Scenario parse_scenario(const std::string& text, const std::string& source_name)
   } catch (const YAML::Exception& error) {
     throw InputError(fmt::format("{}:{}:{}: {}", source_name, error.mark.line + 1, error.mark.column + 1, error.msg));
   }
+  check_implementation(scenario);
   return scenario;
 }
 

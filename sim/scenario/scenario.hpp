@@ -27,7 +27,12 @@ struct SourceMark {
   int column = 0;
 };
 
+// Which Raft runs the nodes: raftsim's own core, or etcd's raft library.
+enum class RaftImplementation : std::uint8_t { raftsim, etcd };
+const char* implementation_name(RaftImplementation implementation);
+
 struct ClusterSpec {
+  RaftImplementation raft = RaftImplementation::raftsim;
   int nodes = 5;
   TimeRange election_timeout{1'000'000, 2'000'000};
   Micros heartbeat = 100'000;
@@ -38,6 +43,11 @@ struct ClusterSpec {
   std::int64_t snapshot_every = 10'000;
   int max_append_entries = 64;  // entries per AppendEntries message (etcd's MaxSizePerMsg, in entries)
   int max_inflight = 32;        // AppendEntries in flight per follower (etcd's MaxInflightMsgs)
+  // Where the file sets what the two implementations configure differently,
+  // so that a refusal for etcd's raft (perhaps chosen on the command line)
+  // points at the line. A zero line: not in the file.
+  SourceMark election_timeout_mark;
+  SourceMark max_append_entries_mark;
 };
 
 struct NetworkSpec {

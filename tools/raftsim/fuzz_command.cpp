@@ -18,6 +18,8 @@
 #include "sim/scenario/yaml_reader.hpp"
 #include "tools/raftsim/commands.hpp"
 #include "tools/raftsim/number_option.hpp"
+#include "tools/raftsim/raft_option.hpp"
+#include "sim/node/raft_node.hpp"
 
 namespace raftsim::cli {
 
@@ -36,6 +38,7 @@ struct FuzzOptions {
   bool json = false;
   bool quiet = false;
   std::vector<std::string> bugs;
+  std::string raft;
   std::optional<std::uint64_t> print_seed;
 };
 
@@ -101,6 +104,12 @@ int fuzz(const FuzzOptions& o) {
   }
   for (const auto& bug : o.bugs)
     if (!raft::enable_bug(options.bugs, bug)) throw InputError(fmt::format("--bug {}: no such planted bug (see `raftsim bugs`)", bug));
+  if (!o.raft.empty()) options.generator.raft = scenario::parse_implementation(o.raft);
+  if (options.generator.raft == scenario::RaftImplementation::etcd) {
+    if (options.bugs.any())
+      throw InputError("--bug with --raft etcd: planted bugs are raftsim's own and cannot be planted in etcd's raft");
+    sim::require_etcd_raft();
+  }
   if (o.print_seed) {
     // What one seed generates, as a plain scenario file: `raftsim run` runs it.
     const scenario::Scenario generated = fuzz::generate_scenario(*o.print_seed, options.generator);
@@ -204,6 +213,7 @@ Action add_fuzz_command(CLI::App& app) {
   command->add_option("--out", o->out, "Directory for failure files and their HTML reports (default fuzz-failures)");
   command->add_option("--junit", o->junit, "Write a JUnit XML report here");
   one_value_per_use(command->add_option("--bug", o->bugs, "Plant a bug (repeatable)"));
+  add_raft_option(*command, o->raft);
   command->add_flag("--no-shrink", o->no_shrink, "Write failures as generated, without shrinking");
   command->add_flag("--json", o->json, "Print the summary as JSON on stdout");
   command->add_flag("-q,--quiet", o->quiet, "Print only failures");

@@ -17,6 +17,8 @@
 #include "sim/scenario/yaml_reader.hpp"
 #include "tools/raftsim/commands.hpp"
 #include "tools/raftsim/number_option.hpp"
+#include "tools/raftsim/raft_option.hpp"
+#include "sim/node/raft_node.hpp"
 
 namespace raftsim::cli {
 
@@ -33,6 +35,7 @@ struct QuorumOptions {
   int runs = 10;
   std::string mttr = "10s";
   int jobs = 0;
+  std::string raft;
   std::string report;
   std::string command_line;  // as parsed, for the report's header
 };
@@ -228,6 +231,8 @@ int quorum_command(const QuorumOptions& o) {
       throw InputError(fmt::format("--duration {}: expected at least 1s per run ({} runs)", o.duration, o.runs));
     if (o.jobs < 0) throw InputError(fmt::format("--jobs {}: expected a positive number", o.jobs));
     s.jobs = o.jobs > 0 ? o.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    if (!o.raft.empty()) s.raft = scenario::parse_implementation(o.raft);
+    if (s.raft == scenario::RaftImplementation::etcd) sim::require_etcd_raft();
   }
   const auto partitions = quorum::partition_table(sizes);
   // Before any simulation, so that a typo in the path costs nothing.
@@ -324,6 +329,7 @@ Action add_quorum_command(CLI::App& app) {
   command->add_option("--jobs", o->jobs, "Worker threads for --simulate (default: the number of cores)")
       ->check(whole_number(1, 256))
       ->needs(simulate);
+  add_raft_option(*command, o->raft)->needs(simulate);
   command->add_option("--report", o->report,
                       "Write the table as a chart, with the partitions, to this self-contained HTML file");
   return [o, command] {

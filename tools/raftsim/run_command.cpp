@@ -14,6 +14,7 @@
 #include "sim/scenario/loader.hpp"
 #include "tools/raftsim/commands.hpp"
 #include "tools/raftsim/number_option.hpp"
+#include "tools/raftsim/raft_option.hpp"
 
 namespace raftsim::cli {
 
@@ -23,6 +24,7 @@ struct RunOptions {
   std::optional<std::uint64_t> seed;
   std::vector<std::string> bugs;
   bool no_bugs = false;
+  std::string raft;
   bool json = false;
   bool quiet = false;
   bool verbose = false;
@@ -44,6 +46,7 @@ int run(const RunOptions& options) {
       throw InputError(fmt::format("--bug {}: no such planted bug (expected one of: {})", bug, fmt::join(names, ", ")));
     }
   }
+  apply_raft_option(scenario, options.raft);
   sim::RunOptions run_options;
   run_options.trace_path = options.trace;
   run_options.history_path = options.history;
@@ -58,6 +61,7 @@ int run(const RunOptions& options) {
   } catch (const AssertionFailure& failure) {
     std::string bugs = options.no_bugs ? " --no-bugs" : "";
     for (const auto& bug : options.bugs) bugs += " --bug " + bug;
+    if (!options.raft.empty()) bugs += " --raft " + options.raft;
     fmt::print(stderr, "internal error: {}\n  scenario {} ({}), seed {}\n  reproduce: raftsim run {} --seed {}{}\n",
                failure.what(), scenario.name, scenario.source_name, scenario.seed,
                options.file.empty() ? "" : options.file, scenario.seed, bugs);
@@ -92,6 +96,7 @@ Action add_run_command(CLI::App& app) {
   command->add_option("scenario", options->file, "Scenario file (YAML; every key: docs/reference.md)");
   command->add_option("--seed", options->seed, "Override the scenario's seed")->check(whole_number(0, INT64_MAX));
   one_value_per_use(command->add_option("--bug", options->bugs, "Plant a bug (repeatable); `raftsim bugs` lists them"));
+  add_raft_option(*command, options->raft);
   command->add_flag("--no-bugs", options->no_bugs,
                     "Plant none of the bugs the file's `bugs:` names (run a bug demonstration clean); --bug still adds");
   command->add_flag("--json", options->json, "Print the summary as JSON on stdout (human text to stderr)");

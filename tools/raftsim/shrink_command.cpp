@@ -10,6 +10,7 @@
 #include "sim/scenario/loader.hpp"
 #include "tools/raftsim/commands.hpp"
 #include "tools/raftsim/number_option.hpp"
+#include "tools/raftsim/raft_option.hpp"
 
 namespace raftsim::cli {
 
@@ -19,6 +20,7 @@ struct ShrinkOptions {
   std::string out;
   std::vector<std::string> bugs;
   bool no_bugs = false;
+  std::string raft;
   std::size_t max_runs = 300;
 };
 
@@ -27,6 +29,7 @@ int shrink(const ShrinkOptions& o) {
   if (o.no_bugs) scenario.bugs = {};
   for (const auto& bug : o.bugs)
     if (!raft::enable_bug(scenario.bugs, bug)) throw InputError(fmt::format("--bug {}: no such planted bug", bug));
+  apply_raft_option(scenario, o.raft);
   std::string detail;
   const std::string check = fuzz::failing_check(scenario, &detail);
   if (check.empty()) {
@@ -60,6 +63,7 @@ Action add_shrink_command(CLI::App& app) {
   command->add_option("-o,--out", o->out, "Where to write the result (default FILE.shrunk.yaml)");
   one_value_per_use(command->add_option("--bug", o->bugs, "Plant a bug (repeatable), as for the run that failed"));
   command->add_flag("--no-bugs", o->no_bugs, "Plant none of the bugs the file's `bugs:` names");
+  add_raft_option(*command, o->raft);
   command->add_option("--max-runs", o->max_runs, "At most this many runs while shrinking")->check(whole_number(1, 1000000));
   return [o] { return shrink(*o); };
 }
