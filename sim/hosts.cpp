@@ -244,6 +244,20 @@ void Cluster::send(Host& host, raft::Message&& message) {
   if (message.type == raft::MessageType::vote_response && !message.reject && faults_->armed())
     faults_->on_raft_event(scenario::Trigger::vote, host.id);
   if (reports_sends()) {
+    if (message.type == raft::MessageType::snapshot) {
+      // etcd's server never sends the snapshot raft keeps: it sends a fresh
+      // one, its store at the applied index with the configuration in force
+      // there (createMergedSnapshotMessage, etcdserver/snapshot_merge.go).
+      // raft's own may predate the follower's membership, which etcd's raft
+      // refuses to restore ("not in the ConfState"): an added learner would
+      // never catch up.
+      const RaftNode& node = *host.node;
+      const raft::LogIndex applied = node.applied_index();
+      message.log_index = applied;
+      message.log_term = applied == node.snapshot().index ? node.snapshot().term : node.log().term_at(applied).value_or(0);
+      message.snapshot = std::make_shared<const std::string>(host.machine.snapshot());
+      message.snapshot_membership = raft::encode_membership(node.membership());
+    }
     // What etcd's transport tells its node on a send: the peer is cut off
     // (the connection is down), and whether a snapshot got through.
     const bool reachable =

@@ -8,6 +8,7 @@
 
 #include "core/assert.hpp"
 #include "core/input_error.hpp"
+#include "sim/node/raft_node.hpp"
 #include "sim/report.hpp"
 
 namespace raftsim::sim {
@@ -154,6 +155,14 @@ RunResult run_scenario(const scenario::Scenario& scenario, const RunOptions& opt
 }
 
 RunResult run_scenario(const scenario::Scenario& scenario, const RunOptions& options, history::History* history) {
+  if (scenario.cluster.raft == scenario::RaftImplementation::etcd) {
+    RunResult result;
+    run_hosted_by_etcd_bridge([&] {
+      Simulation simulation(scenario, options);
+      result = simulation.run(history);
+    });
+    return result;
+  }
   Simulation simulation(scenario, options);
   return simulation.run(history);
 }

@@ -73,13 +73,14 @@ std::string replay_command(const std::string& file, const raft::Bugs& bugs) {
   return fmt::format("raftsim run {}{}", file, names.empty() ? "" : fmt::format(" --bug {}", fmt::join(names, " --bug ")));
 }
 
-Failure run_seed(std::uint64_t seed, const CampaignOptions& options, std::uint64_t* events) {
+Failure run_seed(std::uint64_t seed, const CampaignOptions& options, std::uint64_t* events, std::int64_t* simulated_us) {
   Failure failure;
   failure.seed = seed;
   scenario::Scenario scenario = replayable(seed, options);
   try {
     const sim::RunResult result = sim::run_scenario(scenario);
     if (events) *events = result.events;
+    if (simulated_us) *simulated_us = result.simulated_us;
     for (const auto& check : result.checks)
       if (!check.ok && failure.check.empty()) failure.check = check.name, failure.detail = check.detail;
     if (failure.check.empty() && !result.pass) failure.check = "expectations";
@@ -116,10 +117,12 @@ CampaignReport run_campaign(const CampaignOptions& options, const std::function<
       const std::uint64_t seed = options.seed_start + offset;
       if (seed % options.shard_count != options.shard_index) continue;
       std::uint64_t events = 0;
-      Failure failure = run_seed(seed, options, &events);
+      std::int64_t simulated_us = 0;
+      Failure failure = run_seed(seed, options, &events, &simulated_us);
       std::lock_guard<std::mutex> guard(lock);
       ++report.seeds_run;
       report.events += events;
+      report.simulated_us += simulated_us;
       ++state.seeds_done;
       state.events += events;
       if (!failure.check.empty()) {

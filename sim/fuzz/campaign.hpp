@@ -44,6 +44,7 @@ struct Progress {
 struct CampaignReport {
   std::uint64_t seeds_run = 0;
   std::uint64_t events = 0;
+  std::int64_t simulated_us = 0;  // simulated time of the seeds run (a run that failed an assertion counts none)
   std::vector<Failure> failures;  // ordered by seed
 };
 
@@ -58,6 +59,7 @@ CampaignReport run_campaign(const CampaignOptions& options, const std::function<
 std::string replay_command(const std::string& file, const raft::Bugs& bugs);
 
 // One seed: generate, write to YAML, read back, run. Empty check when it passes.
-Failure run_seed(std::uint64_t seed, const CampaignOptions& options, std::uint64_t* events = nullptr);
+Failure run_seed(std::uint64_t seed, const CampaignOptions& options, std::uint64_t* events = nullptr,
+                 std::int64_t* simulated_us = nullptr);
 
 }  // namespace raftsim::fuzz

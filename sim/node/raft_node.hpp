@@ -12,6 +12,7 @@
 // the faults, the trace and the report read only their header (from, to,
 // term, type, size).
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -110,5 +111,10 @@ std::unique_ptr<RaftNode> make_etcd_node(const raft::Config& config, const EtcdO
                                          raft::RestoreState restored, RandomSource& random);
 // Throws InputError, saying how to get it, when this build has no etcd raft bridge.
 void require_etcd_raft();
+bool etcd_raft_built();
+// Runs body (a simulation of etcd nodes) on this thread from inside the
+// bridge, where each call into etcd's raft is cheap (bridge.go says why).
+// Exceptions pass through. Without the bridge it just runs body.
+void run_hosted_by_etcd_bridge(const std::function<void()>& body);
 
 }  // namespace raftsim::sim

@@ -156,10 +156,13 @@ int fuzz(const FuzzOptions& o) {
   if (terminal) fmt::print(stderr, "\n");
   const double rate = seconds > 0 ? static_cast<double>(report.seeds_run) / seconds : 0;
 
-  std::string text = fmt::format("fuzz: {} seeds (shard {}/{}, {} jobs) in {:.1f}s, {:.1f} seeds/s, {:.2f} M events/s; {} failures\n",
-                                 report.seeds_run, options.shard_index, options.shard_count, options.jobs, seconds, rate,
-                                 seconds > 0 ? static_cast<double>(report.events) / seconds / 1e6 : 0.0,
-                                 report.failures.size());
+  std::string text = fmt::format(
+      "fuzz{}: {} seeds (shard {}/{}, {} jobs) in {:.1f}s, {:.1f} seeds/s, {:.2f} M events/s, {:.2f} simulated hours; "
+      "{} failures\n",
+      options.generator.raft == scenario::RaftImplementation::etcd ? " (etcd's raft)" : "", report.seeds_run,
+      options.shard_index, options.shard_count, options.jobs, seconds, rate,
+      seconds > 0 ? static_cast<double>(report.events) / seconds / 1e6 : 0.0,
+      static_cast<double>(report.simulated_us) / 3.6e9, report.failures.size());
   for (const auto& f : report.failures)
     text += fmt::format("  seed {}: {} failed: {}\n    shrunk {} -> {}; replay: {}\n", f.seed, f.check,
                         f.detail.substr(0, f.detail.find('\n')), f.size_before, f.size_after,
@@ -173,11 +176,13 @@ int fuzz(const FuzzOptions& o) {
     std::string nodes;
     for (int n : options.generator.nodes) nodes += fmt::format("{}{}", nodes.empty() ? "" : ",", n);
     fmt::print("{{\"seeds_run\":{},\"failures\":[{}],\"seeds_per_second\":{:.3f},\"events\":{},\"seconds\":{:.3f},"
+               "\"simulated_us\":{},"
                "\"options\":{{\"seed_start\":{},\"seeds\":{},\"time\":{},\"shard\":\"{}/{}\",\"jobs\":{},\"nodes\":[{}],"
-               "\"shrink\":{},\"bugs\":[{}]}}}}\n",
-               report.seeds_run, failures, rate, report.events, seconds, options.seed_start,
+               "\"shrink\":{},\"raft\":\"{}\",\"bugs\":[{}]}}}}\n",
+               report.seeds_run, failures, rate, report.events, seconds, report.simulated_us, options.seed_start,
                options.seeds ? std::to_string(*options.seeds) : "null", o.time.empty() ? "null" : sim::json_string(o.time),
                options.shard_index, options.shard_count, options.jobs, nodes, options.shrink,
+               scenario::implementation_name(options.generator.raft),
                [&] {
                  std::string bugs;
                  for (const auto& b : o.bugs) bugs += fmt::format("{}{}", bugs.empty() ? "" : ",", sim::json_string(b));

@@ -6,6 +6,8 @@
 // its storage and its unstable entries), which the safety checks read.
 #include <algorithm>
 #include <cstring>
+#include <exception>
+#include <functional>
 
 #include <fmt/format.h>
 
@@ -13,6 +15,10 @@
 #include "sim/node/etcd/libetcdraft.h"
 #include "sim/node/etcd/wire.hpp"
 #include "sim/node/raft_node.hpp"
+
+// The node this thread calls into (bridge/current.c): etcd's election
+// timeouts are drawn from its stream.
+extern "C" void etcd_raft_set_current(std::int64_t handle);
 
 namespace raftsim::sim {
 
@@ -65,6 +71,7 @@ class EtcdNode final : public RaftNode {
   ~EtcdNode() override { etcd_raft_free(handle_); }
 
   void tick() override {
+    etcd_raft_set_current(handle_);
     etcd_raft_tick(handle_, &status_);
     check_call("Tick");
   }
@@ -72,6 +79,7 @@ class EtcdNode final : public RaftNode {
   void step(const raft::Message& message) override {
     in_.clear();
     in_.message(message);
+    etcd_raft_set_current(handle_);
     etcd_raft_step(handle_, in_.buffer().data(), in_.buffer().size(), &status_);
     check_call("Step");
   }
@@ -79,17 +87,20 @@ class EtcdNode final : public RaftNode {
   bool propose(std::shared_ptr<const std::string> data) override {
     in_.clear();
     in_.bytes(data.get());
+    etcd_raft_set_current(handle_);
     const int accepted = etcd_raft_propose(handle_, in_.buffer().data(), in_.buffer().size(), &status_);
     check_call("Propose");
     return accepted != 0;
   }
 
   void read_index(std::uint64_t request_id) override {
+    etcd_raft_set_current(handle_);
     etcd_raft_read_index(handle_, read_context(request_id), &status_);
     check_call("ReadIndex");
   }
 
   void compact(raft::LogIndex index, std::shared_ptr<const std::string> data) override {
+    etcd_raft_set_current(handle_);
     const std::uint64_t term =
         etcd_raft_compact(handle_, index, reinterpret_cast<std::uint8_t*>(const_cast<char*>(data->data())),
                           data->size(), &status_);
@@ -106,22 +117,26 @@ class EtcdNode final : public RaftNode {
       case raft::MembershipChangeType::promote: kind = 1; break;
       case raft::MembershipChangeType::remove: kind = 2; break;
     }
+    etcd_raft_set_current(handle_);
     const int accepted = etcd_raft_propose_conf_change(handle_, kind, change.node, &status_);
     check_call("ProposeConfChange");
     return accepted != 0;
   }
 
   void transfer_leadership(raft::NodeId to) override {
+    etcd_raft_set_current(handle_);
     etcd_raft_transfer_leader(handle_, to, &status_);
     check_call("TransferLeader");
   }
 
   void report_unreachable(raft::NodeId to) override {
+    etcd_raft_set_current(handle_);
     etcd_raft_report_unreachable(handle_, to, &status_);
     check_call("ReportUnreachable");
   }
 
   void report_snapshot(raft::NodeId to, bool delivered) override {
+    etcd_raft_set_current(handle_);
     etcd_raft_report_snapshot(handle_, to, delivered ? 1 : 0, &status_);
     check_call("ReportSnapshot");
   }
@@ -130,6 +145,7 @@ class EtcdNode final : public RaftNode {
   void persisted(raft::LogIndex, raft::Term) override {}
 
   void ready_persisted() override {
+    etcd_raft_set_current(handle_);
     etcd_raft_persisted(handle_, &status_);
     check_call("Advance");
   }
@@ -138,6 +154,7 @@ class EtcdNode final : public RaftNode {
 
   void take_ready(raft::Ready& ready) override {
     ready.clear();
+    etcd_raft_set_current(handle_);
     const std::size_t size = etcd_raft_ready(handle_, out_.data(), out_.size(), &status_);
     check_call("Ready");
     etcd::WireReader r(output(size), size);
@@ -248,6 +265,25 @@ class EtcdNode final : public RaftNode {
 }  // namespace
 
 void require_etcd_raft() {}
+
+void run_hosted_by_etcd_bridge(const std::function<void()>& body) {
+  struct Call {
+    const std::function<void()>* body;
+    std::exception_ptr error;
+  } call{&body, nullptr};
+  etcd_raft_host(
+      [](void* arg) {
+        auto* call = static_cast<Call*>(arg);
+        try {
+          (*call->body)();
+        } catch (...) {
+          call->error = std::current_exception();  // rethrown outside Go's frames
+        }
+      },
+      &call);
+  if (call.error) std::rethrow_exception(call.error);
+}
+bool etcd_raft_built() { return true; }
 
 std::unique_ptr<RaftNode> make_etcd_node(const raft::Config& config, const EtcdOptions& options,
                                          raft::RestoreState restored, RandomSource& random) {

@@ -5,6 +5,10 @@
 
 namespace raftsim::sim {
 
+bool etcd_raft_built() { return false; }
+
+void run_hosted_by_etcd_bridge(const std::function<void()>& body) { body(); }
+
 void require_etcd_raft() {
   throw InputError(
       "this raftsim was built without etcd's raft library: CMake found no Go toolchain or no "

@@ -62,13 +62,15 @@ std::uint8_t to_pb(raft::MessageType type) {
   return static_cast<std::uint8_t>(pb);
 }
 
-void WireWriter::u32(std::uint32_t v) {
-  for (int i = 0; i < 4; ++i) buf_.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+template <typename T>
+void WireWriter::little_endian(T v) {
+  std::uint8_t bytes[sizeof(T)];
+  for (std::size_t i = 0; i < sizeof(T); ++i) bytes[i] = static_cast<std::uint8_t>(v >> (8 * i));
+  buf_.insert(buf_.end(), bytes, bytes + sizeof(T));
 }
 
-void WireWriter::u64(std::uint64_t v) {
-  for (int i = 0; i < 8; ++i) buf_.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
-}
+void WireWriter::u32(std::uint32_t v) { little_endian(v); }
+void WireWriter::u64(std::uint64_t v) { little_endian(v); }
 
 void WireWriter::bytes(const std::string* data) {
   const std::size_t size = data ? data->size() : 0;
@@ -138,21 +140,17 @@ std::uint8_t WireReader::u8() {
   return data_[at_++];
 }
 
-std::uint32_t WireReader::u32() {
-  need(4);
-  std::uint32_t v = 0;
-  for (int i = 0; i < 4; ++i) v |= std::uint32_t{data_[at_ + i]} << (8 * i);
-  at_ += 4;
+template <typename T>
+T WireReader::little_endian() {
+  need(sizeof(T));
+  T v = 0;
+  for (std::size_t i = 0; i < sizeof(T); ++i) v |= static_cast<T>(T{data_[at_ + i]} << (8 * i));
+  at_ += sizeof(T);
   return v;
 }
 
-std::uint64_t WireReader::u64() {
-  need(8);
-  std::uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v |= std::uint64_t{data_[at_ + i]} << (8 * i);
-  at_ += 8;
-  return v;
-}
+std::uint32_t WireReader::u32() { return little_endian<std::uint32_t>(); }
+std::uint64_t WireReader::u64() { return little_endian<std::uint64_t>(); }
 
 std::shared_ptr<const std::string> WireReader::bytes() {
   const std::uint32_t size = u32();

@@ -40,6 +40,8 @@ class WireWriter {
   void message(const raft::Message& message);
 
  private:
+  template <typename T>
+  void little_endian(T v);
   std::vector<std::uint8_t> buf_;
 };
 
@@ -59,6 +61,8 @@ class WireReader {
   bool done() const { return at_ == size_; }
 
  private:
+  template <typename T>
+  T little_endian();
   void need(std::size_t n) const;
   const std::uint8_t* data_;
   std::size_t size_;

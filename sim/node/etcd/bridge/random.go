@@ -3,10 +3,18 @@ package main
 // etcd's raft 3.4 draws every randomized election timeout from a
 // package-level generator seeded from the wall clock (globalRand in
 // raft/raft.go). Here that generator's source is replaced, once, by one that
-// draws from the stream of the node being called: every call into a node
-// holds bridgeLock and names the node's stream as `current`, so each draw
-// comes from the simulator's seeded per-node stream and the algorithm under
-// test is unchanged (it still calls globalRand.Intn(electionTimeout)).
+// draws from the stream of the node being called: the simulator names that
+// node in a thread-local slot (current.c) before every call, so each draw
+// comes from the simulator's seeded per-node stream, simulations on other
+// threads never interfere, and the algorithm under test is unchanged (it
+// still calls globalRand.Intn(electionTimeout)).
+
+/*
+#include <stdint.h>
+int64_t etcd_raft_get_current(void);
+void etcd_raft_set_current(int64_t handle);
+*/
+import "C"
 
 import (
 	"math/rand"
@@ -41,17 +49,19 @@ func (x *xoshiro) next() uint64 {
 	return result
 }
 
-// The stream of the node being called; nil outside a call.
-var current *xoshiro
+// setCurrent names the node this thread calls into (the simulator does it
+// itself before every other call).
+func setCurrent(h int64) { C.etcd_raft_set_current(C.int64_t(h)) }
 
 // streamSource is the rand.Source behind etcd's globalRand.
 type streamSource struct{}
 
 func (streamSource) Int63() int64 {
-	if current == nil {
+	n := lookup(int64(C.etcd_raft_get_current()))
+	if n == nil {
 		panic("etcd raft drew a random number outside a call into a node")
 	}
-	return int64(current.next() >> 1)
+	return int64(n.random.next() >> 1)
 }
 
 func (streamSource) Seed(int64) {}
