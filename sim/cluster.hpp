@@ -54,6 +54,9 @@ class Cluster final : public FaultTarget {
   void deliver(std::uint32_t slot);
   void on_synced(raft::NodeId node, std::uint64_t incarnation);
   void on_resume(raft::NodeId node, Micros due);
+  // etcd: a removed member stops, a second after the cluster applied its removal.
+  void on_member_stop(raft::NodeId node);
+  static constexpr Micros kEtcdStopDelay = 1'000'000;
   // A client's request reaches a node (the workload decides whether it arrives at all).
   void client_arrive(std::uint32_t client, raft::NodeId node, std::uint64_t sequence);
   void compactor_tick();  // periodic compaction, as the Kubernetes API server runs it
@@ -94,6 +97,8 @@ class Cluster final : public FaultTarget {
   void apply_committed(Host& host);
   void maybe_snapshot(Host& host);
   void send(Host& host, raft::Message&& message);
+  // In drive(), between taking a Ready and applying its committed entries.
+  void send_before_apply(Host& host, raft::Message&& message);
   void serve_reads(Host& host);
   void notice_changes(Host& host);
   void observe_host_state(const Host& host);  // records up/down/paused when RunOptions::observe
@@ -116,6 +121,7 @@ class Cluster final : public FaultTarget {
   FaultInjector* faults_ = nullptr;
 
   std::vector<Host> hosts_;  // index 0 unused: hosts_[id]
+  std::vector<raft::Message> snapshots_after_apply_;  // etcd: snapshots held in drive() until the store is applied
   Xoshiro256 disk_random_;
   raft::NodeId compactor_node_ = 1;
   std::uint64_t compactor_sequence_ = 0;

@@ -29,6 +29,7 @@ struct Host {
   bool member = false;  // started and not removed (n1..nN from the start; added nodes once added)
   bool started = false;         // has run at some point (shown in the summary)
   bool removal_pending = false; // applied its own removal: shuts down at the end of drive()
+  bool stop_scheduled = false;  // etcd: removed, stops when its member_stop event comes
   bool up = false;      // running: a member that has not crashed
   bool paused = false;
   Micros paused_until = 0;

@@ -78,6 +78,18 @@ void Cluster::restart_host(Host& host) {
   start_host(host);
 }
 
+void Cluster::on_member_stop(raft::NodeId node) {
+  Host& host = hosts_[node];
+  host.stop_scheduled = false;
+  if (!host.member) return;
+  if (host.up) {
+    remove_host(host);
+    return;
+  }
+  host.member = false;  // removed while down: it never starts again
+  timeline(fmt::format("n{} leaves the cluster (its removal is applied)", host.id));
+}
+
 void Cluster::remove_host(Host& host) {
   // A removed member shuts down, as an etcd member does once it applies its removal.
   crash_host(host, false);
@@ -206,7 +218,7 @@ void Cluster::drive(Host& host) {
     const bool durable_work = ready.snapshot.has_value() || ready.hard_state.has_value() || !ready.entries.empty();
     if (!durable_work && host.disk.idle()) {
       // Nothing waits for the disk: the messages may leave now.
-      for (auto& message : ready.messages_after_persist) send(host, std::move(message));
+      for (auto& message : ready.messages_after_persist) send_before_apply(host, std::move(message));
     } else if (durable_work || !ready.messages_after_persist.empty()) {
       WriteBatch batch;
       batch.snapshot = ready.snapshot;
@@ -215,8 +227,11 @@ void Cluster::drive(Host& host) {
       batch.messages_after_persist = std::move(ready.messages_after_persist);
       if (host.disk.write(std::move(batch))) start_fsync(host);
     }
-    for (auto& message : ready.messages) send(host, std::move(message));
+    for (auto& message : ready.messages) send_before_apply(host, std::move(message));
     apply_committed(host);
+    // Now the store is at the node's applied index: a fresh snapshot of it may leave.
+    for (auto& message : snapshots_after_apply_) send(host, std::move(message));
+    snapshots_after_apply_.clear();
     for (const raft::ReadState& read : ready.read_states) host.reads_waiting_apply.emplace_back(read.index, read.request_id);
     for (std::uint64_t id : ready.dropped_reads) {
       const auto it = host.pending_reads.find(id);
@@ -232,6 +247,16 @@ void Cluster::drive(Host& host) {
   notice_changes(host);
   node.check_invariants();
   if (host.removal_pending) remove_host(host);
+}
+
+void Cluster::send_before_apply(Host& host, raft::Message&& message) {
+  // etcd's snapshots are made fresh from the store when they leave (send),
+  // so one may leave only once this Ready's committed entries are applied.
+  if (reports_sends() && message.type == raft::MessageType::snapshot) {
+    snapshots_after_apply_.push_back(std::move(message));
+    return;
+  }
+  send(host, std::move(message));
 }
 
 void Cluster::send(Host& host, raft::Message&& message) {
@@ -324,6 +349,18 @@ void Cluster::apply_committed(Host& host) {
       for (std::size_t id = 1; id < hosts_.size(); ++id) {
         Host& other = hosts_[id];
         if (!other.member || membership.is_member(other.id)) continue;
+        if (reports_sends()) {
+          // etcd's server stops a removed member a second later
+          // (stopWithDelay, 10 heartbeats of 100ms), so that a removed leader
+          // still tells the others the commit of its own removal: without
+          // it, a follower that missed that commit keeps the old
+          // configuration and may never again reach a majority of it.
+          if (!other.stop_scheduled) {
+            other.stop_scheduled = true;
+            scheduler_.schedule_after(kEtcdStopDelay, EventKind::member_stop, other.id);
+          }
+          continue;
+        }
         if (&other == &host) {
           host.removal_pending = true;  // after this drive() is done with the node
         } else {

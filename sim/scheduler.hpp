@@ -28,6 +28,7 @@ enum class EventKind : std::uint8_t {
   compactor_tick,   // the periodic compaction
   node_restart,     // a = node, b = the crash's fault index, payload = its crash count then (the end of `crash ... for`)
   trigger_lapse,    // a = fault index: the end of a triggered fault's `within` window
+  member_stop,      // a = node: etcd's server stops a removed member (a second after its removal)
 };
 
 const char* event_kind_name(EventKind kind);

@@ -38,6 +38,7 @@ const char* event_kind_name(EventKind kind) {
     case EventKind::compactor_tick: return "compact";
     case EventKind::node_restart: return "restart";
     case EventKind::trigger_lapse: return "trigger_lapse";
+    case EventKind::member_stop: return "member_stop";
   }
   return "?";
 }
@@ -81,6 +82,7 @@ void Simulation::handle(const Event& event) {
     case EventKind::fault: faults_.on_fault(event.a, static_cast<raft::NodeId>(event.b)); break;
     case EventKind::node_restart: faults_.on_restart_due(static_cast<raft::NodeId>(event.a), event.b, event.payload); break;
     case EventKind::trigger_lapse: faults_.on_lapse(event.a); break;
+    case EventKind::member_stop: cluster_.on_member_stop(static_cast<raft::NodeId>(event.a)); break;
     case EventKind::observe: observer_.observe(event.a); break;
     case EventKind::watcher_arrive: reflectors_.arrive(event.a, event.payload); break;
     case EventKind::watcher_receive: reflectors_.receive(event.a); break;

@@ -338,8 +338,9 @@ func etcd_raft_report_snapshot(h C.int64_t, id C.uint64_t, ok C.int, status *C.e
 // etcd_raft_compact takes a snapshot at index (<= applied) holding data, and
 // drops the log up to it, as etcd's server does (CreateSnapshot, Compact).
 // Returns the snapshot's term, or 0 when the index is not yet in the durable
-// log (a leader applies entries before its own write of them is durable) or
-// not past the current snapshot: the host tries again later.
+// log or past the durable commit index (entries are applied before the
+// Ready that commits them is durable) or not past the current snapshot: the
+// host tries again later.
 //
 //export etcd_raft_compact
 func etcd_raft_compact(h C.int64_t, index C.uint64_t, p *C.uint8_t, size C.size_t, status *C.etcd_raft_status) C.uint64_t {
@@ -348,7 +349,12 @@ func etcd_raft_compact(h C.int64_t, index C.uint64_t, p *C.uint8_t, size C.size_
 	i := uint64(index)
 	last, _ := n.storage.LastIndex()
 	snap, _ := n.storage.Snapshot()
-	if i > last || i <= snap.Metadata.Index {
+	hs, _, _ := n.storage.MemoryStorage.InitialState()
+	// etcd's server snapshots only once the Ready that committed the applied
+	// entries is durable (applyAll waits for notifyc): a snapshot past the
+	// durable commit index would make a restart panic ("state.commit is out
+	// of range").
+	if i > last || i > hs.Commit || i <= snap.Metadata.Index {
 		return 0
 	}
 	data := C.GoBytes(unsafe.Pointer(p), C.int(size))
