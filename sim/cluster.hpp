@@ -132,6 +132,7 @@ class Cluster final : public FaultTarget {
   // The newest committed membership. Convergence and liveness judge its
   // members: a node whose addition never committed is not in the cluster.
   raft::Membership committed_membership_;
+  raft::Membership previous_committed_membership_;  // the one before it (etcd commits under it until it applies the newer)
 };
 
 }  // namespace raftsim::sim

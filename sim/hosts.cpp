@@ -179,6 +179,13 @@ void Cluster::notice_changes(Host& host) {
       // the newest committed configuration speaks for it.
       std::tie(majority_side, majority_durable) = justified(committed_membership_);
     }
+    if (!majority_side && !majority_durable && reports_sends()) {
+      // etcd's raft changes configuration when a change is applied, not
+      // appended: until its leader applies the newest committed change, it
+      // commits under the one before (etcd-io/etcd#7625), which a node that
+      // has applied the newer one, or that is down, no longer holds.
+      std::tie(majority_side, majority_durable) = justified(previous_committed_membership_);
+    }
     for (std::size_t id = 1; id < hosts_.size() && !majority_side && !majority_durable; ++id) {
       if (!hosts_[id].up || &hosts_[id] == &host) continue;
       const auto [side_ok, durable_ok] = justified(hosts_[id].node->membership());
@@ -344,6 +351,7 @@ void Cluster::apply_committed(Host& host) {
       // from its peers' "member removed" answer; here the operator stops it).
       newest_config_applied_ = entry.index;
       const raft::Membership membership = host.node->config_after(entry);
+      previous_committed_membership_ = committed_membership_;
       committed_membership_ = membership;
       timeline(fmt::format("membership {} committed", raft::describe(membership)));
       for (std::size_t id = 1; id < hosts_.size(); ++id) {
