@@ -4,7 +4,7 @@ package main
 // fixed-width integers, no framing beyond counts and lengths. One encoder and
 // one decoder for each of: a message, an entry, a snapshot, a Ready, a
 // restore state. sim/node/etcd/wire.hpp is the C++ side of the same format;
-// the two are kept in step by tests/sim/etcd_node_test.cpp, which round-trips
+// the two are kept in step by tests/etcd/etcd_raft_test.cpp, which round-trips
 // every message kind through both.
 
 import (
