@@ -76,6 +76,9 @@ void Cluster::deliver(std::uint32_t slot) {
                                        delivered.commit, delivered.reject));
   host.node->step(delivered);
   drive(host);
+  if (establishing_ && delivered.from == establishing_->leader && delivered.term == establishing_->term &&
+      (delivered.type == raft::MessageType::append || delivered.type == raft::MessageType::heartbeat))
+    note_leader_contact(delivered.to);
 }
 
 void Cluster::on_resume(raft::NodeId node, Micros due) {

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <optional>
 #include <vector>
 
 #include "core/raft/membership.hpp"
@@ -67,6 +68,7 @@ class Cluster final : public FaultTarget {
   // What it recorded, for the summary and the report.
   RunMetrics& metrics() { return metrics_; }
   const std::vector<LeaderRecord>& leaders() const { return leaders_; }
+  std::vector<CampaignRecord>& campaigns() { return campaigns_; }
   std::vector<NodeObservations>& observations() { return observations_; }
 
   // What faults do to nodes (FaultTarget).
@@ -102,6 +104,10 @@ class Cluster final : public FaultTarget {
   void serve_reads(Host& host);
   void notice_changes(Host& host);
   void observe_host_state(const Host& host);  // records up/down/paused when RunOptions::observe
+  // RunOptions::measure: a heartbeat or append of the newest leader reached
+  // `to`; it is established once every live node it can reach has one.
+  void note_leader_contact(raft::NodeId to);
+  void check_established();
   void crash_host(Host& host, bool lose_unsynced);
   void restart_host(Host& host);
   void remove_host(Host& host);
@@ -126,6 +132,16 @@ class Cluster final : public FaultTarget {
   raft::NodeId compactor_node_ = 1;
   std::uint64_t compactor_sequence_ = 0;
   std::vector<LeaderRecord> leaders_;
+  std::vector<CampaignRecord> campaigns_;  // RunOptions::measure
+  // The newest leader, until established (RunOptions::measure): its record
+  // in leaders_ and the nodes its heartbeats or appends have reached.
+  struct Establishing {
+    raft::NodeId leader = raft::kNoNode;
+    raft::Term term = 0;
+    std::size_t record = 0;
+    std::vector<bool> reached;  // [id]
+  };
+  std::optional<Establishing> establishing_;
   std::vector<NodeObservations> observations_;  // [id - 1], for the report
   RunMetrics metrics_;
   raft::LogIndex newest_config_applied_ = 0;  // index of the newest configuration applied anywhere

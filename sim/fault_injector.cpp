@@ -28,6 +28,10 @@ namespace raftsim::sim {
 
 namespace {
 
+// Per-fault streams for `at: [from, to]`, apart from the selectors' stream (index 0).
+constexpr std::uint64_t kFaultTimeStream = 0x100;
+constexpr std::uint64_t kFaultDelayStream = 0x10000;
+
 // Fisher-Yates with raftsim's own integer distribution (never std::shuffle).
 void shuffle(std::vector<raft::NodeId>& nodes, RandomSource& random) {
   for (std::size_t i = nodes.size(); i > 1; --i) {
@@ -64,8 +68,16 @@ FaultInjector::FaultInjector(const scenario::Scenario& scenario, Scheduler& sche
       retries_(scenario.faults.size(), 0) {}
 
 void FaultInjector::start() {
-  for (std::size_t f = 0; f < scenario_.faults.size(); ++f)
-    scheduler_.schedule(scenario_.faults[f].at, EventKind::fault, static_cast<std::uint32_t>(f));
+  for (std::size_t f = 0; f < scenario_.faults.size(); ++f) {
+    const scenario::Fault& fault = scenario_.faults[f];
+    Micros at = fault.at;
+    if (fault.at_spread > 0) {
+      // `at: [from, to]`: each fault draws its time from a stream of its own.
+      Xoshiro256 stream = make_stream(scenario_.seed, Stream::faults, kFaultTimeStream + f);
+      at += uniform_int(stream, 0, fault.at_spread);
+    }
+    scheduler_.schedule(at, EventKind::fault, static_cast<std::uint32_t>(f));
+  }
 }
 
 void FaultInjector::on_fault(std::uint32_t index, raft::NodeId subject) {
@@ -460,7 +472,13 @@ void FaultInjector::on_raft_event(scenario::Trigger trigger, raft::NodeId subjec
     }
     trace_.mix(0xf14e0000ULL ^ (std::uint64_t{armed.fault} << 8) ^ subject);
     timeline_.say(fmt::format("n{}: {} fires {}", subject, scenario::trigger_name(trigger), text_of(f)));
-    scheduler_.schedule(now + f.delay, EventKind::fault, armed.fault, subject);
+    Micros delay = f.delay;
+    if (f.delay_spread > 0) {
+      // `delay: [a, b]`: drawn from the fault's own stream, apart from the selectors'.
+      Xoshiro256 stream = make_stream(scenario_.seed, Stream::faults, kFaultDelayStream + armed.fault);
+      delay += uniform_int(stream, 0, f.delay_spread);
+    }
+    scheduler_.schedule(now + delay, EventKind::fault, armed.fault, subject);
   }
   armed_.resize(kept);
 }

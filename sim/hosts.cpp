@@ -25,6 +25,7 @@ raft::Config Cluster::node_config(raft::NodeId id) const {
   config.election_ticks_max = static_cast<int>(cluster.election_timeout.max / cluster.tick);
   config.heartbeat_ticks = static_cast<int>(cluster.heartbeat / cluster.tick);
   config.prevote = cluster.prevote;
+  config.early_vote_requests = cluster.early_vote_requests;
   config.check_quorum = cluster.check_quorum;
   config.read_mode = cluster.read_mode;
   config.max_entries_per_append = static_cast<std::size_t>(cluster.max_append_entries);
@@ -105,6 +106,26 @@ void Cluster::observe_host_state(const Host& host) {
   if (states.empty() || states.back().second != state) states.emplace_back(scheduler_.now(), state);
 }
 
+void Cluster::note_leader_contact(raft::NodeId to) {
+  establishing_->reached[to] = true;
+  check_established();
+}
+
+void Cluster::check_established() {
+  const Establishing& pending = *establishing_;
+  const Host& leader = hosts_[pending.leader];
+  if (!leader.up || leader.node->role() != raft::Role::leader || leader.node->term() != pending.term) {
+    establishing_.reset();  // it lost leadership (or crashed) first: never established
+    return;
+  }
+  for (raft::NodeId id = 1; id < hosts_.size(); ++id) {
+    if (id == pending.leader || pending.reached[id]) continue;
+    if (host_live(hosts_[id]) && hosts_[id].member && network_.link_up(pending.leader, id)) return;
+  }
+  leaders_[pending.record].established_us = scheduler_.now();
+  establishing_.reset();
+}
+
 void Cluster::notice_changes(Host& host) {
   const RaftNode& node = *host.node;
   const Micros now = scheduler_.now();
@@ -119,6 +140,10 @@ void Cluster::notice_changes(Host& host) {
     if (node.role() == raft::Role::leader && (host.seen_role != raft::Role::leader || node.term() != host.seen_term)) {
       safety_.on_leader(now, host.id, node.term(), node.log());
       leaders_.push_back({node.term(), fmt::format("n{}", host.id), now});
+      if (options_.measure) {
+        establishing_ = Establishing{host.id, node.term(), leaders_.size() - 1, std::vector<bool>(hosts_.size(), false)};
+        check_established();  // a lone voter has no one to reach
+      }
       ++metrics_.elections;
       timeline(fmt::format("n{} elected leader of term {}", host.id, node.term()));
       faults_->on_raft_event(scenario::Trigger::elected, host.id);
@@ -132,6 +157,7 @@ void Cluster::notice_changes(Host& host) {
       }
       host.seen_established = false;
     } else if (node.role() == raft::Role::candidate) {
+      if (options_.measure) campaigns_.push_back({now, host.id, node.term()});
       faults_->on_raft_event(scenario::Trigger::campaign, host.id);
     } else if (host.seen_role == raft::Role::leader && node.role() != raft::Role::leader) {
       timeline(fmt::format("n{} steps down (term {})", host.id, node.term()));

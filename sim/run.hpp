@@ -14,6 +14,9 @@ struct RunOptions {
   bool observe = false;      // fill RunResult::observations
   bool explain = false;      // narrate the timeline in plain sentences (--explain)
   std::size_t record_messages = 0;  // keep up to this many messages in RunResult::messages (0: none)
+  // For `raftsim experiment`: keep the client history and fill RunResult::campaigns, each leader's
+  // established_us and RunResult::faults. Changes nothing in the run.
+  bool measure = false;
 };
 
 // Runs `scenario` deterministically: the same scenario and seed give the same

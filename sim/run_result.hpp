@@ -18,6 +18,17 @@ struct LeaderRecord {
   std::uint64_t term = 0;
   std::string node;
   std::int64_t elected_us = 0;
+  // When its first heartbeat or append had reached every other live node it
+  // can reach (the Raft paper's end of downtime, §9.3); -1 when never, or
+  // when not measured (RunOptions::measure).
+  std::int64_t established_us = -1;
+};
+
+// A node became a candidate (an election, not a pre-vote), when measuring (RunOptions::measure).
+struct CampaignRecord {
+  std::int64_t time_us = 0;
+  std::uint32_t node = 0;
+  std::uint64_t term = 0;
 };
 
 struct CheckVerdict {
@@ -114,7 +125,8 @@ struct RunResult {
   std::vector<NodeSummary> nodes;
   std::vector<TimelineEntry> timeline;
   std::vector<NodeObservations> observations;  // index 0 is n1
-  std::vector<FaultRecord> faults;                   // when observing
+  std::vector<CampaignRecord> campaigns;             // when measuring (RunOptions::measure)
+  std::vector<FaultRecord> faults;                   // when observing or measuring
   std::vector<NetworkChangeRecord> network_changes;  // when observing
   std::vector<MessageRecord> messages;               // when recording messages, the first ones up to the cap
   bool messages_truncated = false;                   // the cap was reached

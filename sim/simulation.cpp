@@ -55,10 +55,11 @@ Simulation::Simulation(const scenario::Scenario& scenario, const RunOptions& opt
       cluster_(scenario, options_, scheduler_, trace_, network_, timeline_, safety_),
       workload_(scenario, scheduler_, trace_, network_, cluster_.hosts(),
                 std::find(scenario.checks.begin(), scenario.checks.end(), "linearizability") != scenario.checks.end() ||
-                    !options.history_path.empty() || options.observe),
+                    !options.history_path.empty() || options.observe || options.measure),
       reflectors_(scenario, scheduler_, trace_, timeline_, cluster_.hosts(),
                   std::find(scenario.checks.begin(), scenario.checks.end(), "watch") != scenario.checks.end()),
-      faults_(scenario, scheduler_, trace_, timeline_, network_, cluster_.hosts(), cluster_, options.observe),
+      faults_(scenario, scheduler_, trace_, timeline_, network_, cluster_.hosts(), cluster_,
+              options.observe || options.measure),
       observer_(scenario, scheduler_, cluster_.hosts(), network_, safety_, faults_, workload_, reflectors_,
                 cluster_.committed_membership()) {
   cluster_.connect(workload_, reflectors_, faults_);

@@ -31,6 +31,7 @@ void Simulation::summarise(RunResult& result) {
   reflectors_.add_metrics(metrics);
   result.metrics = metrics;
   result.leaders = cluster_.leaders();
+  result.campaigns = std::move(cluster_.campaigns());
   result.timeline = timeline_.entries();
   for (std::size_t id = 1; id < hosts.size(); ++id) {
     const Host& host = hosts[id];

@@ -23,6 +23,11 @@ struct Config {
   int heartbeat_ticks = 10;
   bool prevote = true;                   // thesis §9.6
   bool check_quorum = true;              // leader steps down without a live quorum; leader lease
+  // A candidate sends its vote requests while its new term and self-vote are
+  // being written, and counts its own vote only once durable (as a leader
+  // replicates while writing its log, thesis §10.2.1). Off: the requests
+  // wait for the write, as etcd's server and LogCabin do.
+  bool early_vote_requests = false;
   ReadMode read_mode = ReadMode::read_index;
   std::size_t max_entries_per_append = 64;
   std::size_t max_inflight_appends = 32; // per follower, in replicate state

@@ -126,6 +126,13 @@ void Node::campaign(bool pre, std::uint64_t context) {
   election_members_ = members_.is_voter(config_.id) ? members_ : membership_at(commit_);
   RAFTSIM_ASSERT(election_members_.is_voter(config_.id), "n{} campaigns without being a voter", config_.id);
   votes_[config_.id] = 1;
+  if (!pre && config_.early_vote_requests) {
+    // The requests leave now; our own vote counts once it is durable, as
+    // anyone's (a crash before then could lose the term and the self-vote).
+    votes_[config_.id] = 0;
+    Message& vote = new_message_after_persist(MessageType::vote_response, config_.id);
+    vote.term = current_term_;
+  }
   if (1 >= quorum_of(election_members_)) {
     if (pre) {
       campaign(false, context);  // a lone voter's pre-vote is its own
@@ -135,16 +142,21 @@ void Node::campaign(bool pre, std::uint64_t context) {
     // only once it is durable: it leads only after its new term is on disk.
     // (Leading at once, a crash could lose the term and the node lead the
     // same term again with other entries, which a learner may already hold.)
-    votes_[config_.id] = 0;
-    Message& vote = new_message_after_persist(MessageType::vote_response, config_.id);
-    vote.term = current_term_;
+    if (!config_.early_vote_requests) {
+      votes_[config_.id] = 0;
+      Message& vote = new_message_after_persist(MessageType::vote_response, config_.id);
+      vote.term = current_term_;
+    }
     return;
   }
   for (NodeId voter : election_members_.voters) {
     if (voter == config_.id) continue;
-    // A real vote request depends on our new term and self-vote being durable.
-    Message& request = pre ? new_message(MessageType::prevote_request, voter)
-                           : new_message_after_persist(MessageType::vote_request, voter);
+    // A real vote request depends on our new term and self-vote being durable
+    // (sent with the write under early_vote_requests: it is then durable
+    // before our own vote counts).
+    const MessageType type = pre ? MessageType::prevote_request : MessageType::vote_request;
+    Message& request = pre || config_.early_vote_requests ? new_message(type, voter)
+                                                          : new_message_after_persist(type, voter);
     request.term = pre ? current_term_ + 1 : current_term_;
     request.log_index = log_.last_index();
     request.log_term = log_.last_term();

@@ -79,7 +79,8 @@ std::string fault(const Fault& f) {
   if (f.trigger != Trigger::none) {
     extra += fmt::format(", on: {}", trigger_name(f.trigger));
     if (f.within > 0) extra += ", within: " + duration(f.within);
-    if (f.delay > 0) extra += ", delay: " + duration(f.delay);
+    if (f.delay_spread > 0) extra += fmt::format(", delay: [{}, {}]", duration(f.delay), duration(f.delay + f.delay_spread));
+    else if (f.delay > 0) extra += ", delay: " + duration(f.delay);
     if (f.nth > 1) extra += fmt::format(", nth: {}", f.nth);
   }
   out.insert(out.size() - 1, extra);  // before the closing brace
@@ -88,7 +89,8 @@ std::string fault(const Fault& f) {
 
 std::string fault_action(const Fault& f) {
   using Kind = Fault::Kind;
-  const std::string at = "at: " + duration(f.at);
+  const std::string at = f.at_spread > 0 ? fmt::format("at: [{}, {}]", duration(f.at), duration(f.at + f.at_spread))
+                                         : "at: " + duration(f.at);
   switch (f.kind) {
     case Kind::partition_groups: {
       std::string groups;
@@ -153,11 +155,12 @@ std::string to_yaml(const Scenario& s, const std::string& header) {
   const std::string raft = etcd ? "raft: etcd, " : "";
   const std::string appends =
       !etcd || c.max_append_entries == 1 ? fmt::format("max_append_entries: {}, ", c.max_append_entries) : "";
+  const std::string early = c.early_vote_requests ? "early_vote_requests: true, " : "";
   out << fmt::format(
       "cluster: {{{}nodes: {}, election_timeout: {}, heartbeat: {}, tick: {}, prevote: {}, check_quorum: {}, "
-      "read_mode: {}, snapshot_every: {}, {}max_inflight: {}}}\n",
+      "{}read_mode: {}, snapshot_every: {}, {}max_inflight: {}}}\n",
       raft, c.nodes, range(c.election_timeout), duration(c.heartbeat), duration(c.tick), c.prevote, c.check_quorum,
-      read_mode(c.read_mode), c.snapshot_every, appends, c.max_inflight);
+      early, read_mode(c.read_mode), c.snapshot_every, appends, c.max_inflight);
   const NetworkSpec& n = s.network;
   out << fmt::format("network: {{latency: {}, tail: {{probability: {}, latency: {}}}, drop: {}, duplicate: {}, fifo: {}}}\n",
                      range(n.latency), probability(n.tail_probability), range(n.tail_latency), probability(n.drop),

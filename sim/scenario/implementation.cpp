@@ -54,6 +54,10 @@ void check_implementation(const Scenario& scenario) {
                        "means the same there (MaxSizePerMsg 0). Leave the key out for etcd's server default of 1 MiB; "
                        "got {}",
                        c.max_append_entries));
+  if (c.early_vote_requests)
+    refuse(scenario, c.early_vote_requests_mark, "cluster.early_vote_requests",
+           "etcd's server sends a candidate's vote requests only after its term and vote are saved (raft.go: "
+           "non-leader messages wait for the WAL); leave the key out or set it false");
   if (c.read_mode == raft::ReadMode::lease && !c.check_quorum)
     refuse(scenario, {}, "cluster.read_mode",
            "etcd's raft requires check_quorum: true for lease reads (ReadOnlyLeaseBased), and refuses to start "

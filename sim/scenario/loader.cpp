@@ -50,8 +50,8 @@ class ScenarioParser {
  private:
   void parse_cluster(const YAML::Node& node) {
     in_.check_keys(node, "cluster",
-                   {"raft", "nodes", "election_timeout", "heartbeat", "tick", "prevote", "check_quorum", "read_mode",
-                    "snapshot_every", "max_append_entries", "max_inflight"});
+                   {"raft", "nodes", "election_timeout", "heartbeat", "tick", "prevote", "check_quorum", "early_vote_requests",
+                    "read_mode", "snapshot_every", "max_append_entries", "max_inflight"});
     ClusterSpec& c = out_.cluster;
     if (node["raft"]) {
       const std::string raft = in_.string(node["raft"], "cluster.raft");
@@ -72,6 +72,10 @@ class ScenarioParser {
     if (node["election_timeout"])
       c.election_timeout = in_.time_range(node["election_timeout"], "cluster.election_timeout", 1, 600'000'000);
     if (node["prevote"]) c.prevote = in_.boolean(node["prevote"], "cluster.prevote");
+    if (node["early_vote_requests"]) {
+      c.early_vote_requests = in_.boolean(node["early_vote_requests"], "cluster.early_vote_requests");
+      c.early_vote_requests_mark = in_.mark(node["early_vote_requests"]);
+    }
     if (node["check_quorum"]) c.check_quorum = in_.boolean(node["check_quorum"], "cluster.check_quorum");
     if (node["read_mode"]) {
       const std::string mode = in_.string(node["read_mode"], "cluster.read_mode");
@@ -233,7 +237,14 @@ class ScenarioParser {
     Fault f;
     f.mark = in_.mark(node);
     if (!node["at"]) in_.fail(node, path + ".at", "missing: when the fault fires, like `at: 5s`");
-    f.at = in_.duration(node["at"], path + ".at", 0, out_.duration);
+    if (node["at"].IsSequence()) {
+      // A window: the time is drawn in it when the run starts.
+      const TimeRange window = in_.time_range(node["at"], path + ".at", 0, out_.duration);
+      f.at = window.min;
+      f.at_spread = window.max - window.min;
+    } else {
+      f.at = in_.duration(node["at"], path + ".at", 0, out_.duration);
+    }
     parse_trigger(node, path, f);
     in_triggered_fault_ = f.trigger != Trigger::none;
     std::vector<std::string> actions;
@@ -372,7 +383,13 @@ class ScenarioParser {
                            "(a node starts an election), got '{}'",
                            event));
     if (node["within"]) f.within = in_.duration(node["within"], path + ".within", 1, kMaxDuration);
-    if (node["delay"]) f.delay = in_.duration(node["delay"], path + ".delay", 0, kMaxDuration);
+    if (node["delay"] && node["delay"].IsSequence()) {
+      const TimeRange window = in_.time_range(node["delay"], path + ".delay", 0, kMaxDuration);
+      f.delay = window.min;
+      f.delay_spread = window.max - window.min;
+    } else if (node["delay"]) {
+      f.delay = in_.duration(node["delay"], path + ".delay", 0, kMaxDuration);
+    }
     if (node["nth"]) f.nth = static_cast<int>(in_.integer(node["nth"], path + ".nth", 1, 1'000'000));
   }
 
@@ -510,7 +527,6 @@ class ScenarioParser {
 }  // namespace
 
 Scenario parse_scenario(const std::string& text, const std::string& source_name) {
-  YamlReader reader(source_name);
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -518,9 +534,14 @@ Scenario parse_scenario(const std::string& text, const std::string& source_name)
     throw InputError(fmt::format("{}:{}:{}: not valid YAML: {}", source_name, error.mark.line + 1,
                                  error.mark.column + 1, error.msg));
   }
+  return parse_scenario_node(root, source_name, text);
+}
+
+Scenario parse_scenario_node(const YAML::Node& root, const std::string& source_name, const std::string& source_text) {
+  YamlReader reader(source_name);
   Scenario scenario;
   scenario.source_name = source_name;
-  scenario.source_text = text;
+  scenario.source_text = source_text;
   ScenarioParser parser(reader, scenario);
   try {
     parser.parse(root);

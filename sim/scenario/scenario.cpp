@@ -59,8 +59,8 @@ std::string Expectation::text() const {
 }
 
 Micros latest_effect(const Fault& fault, Micros duration) {
-  Micros latest = fault.at;
-  if (fault.trigger != Trigger::none) latest = (fault.within > 0 ? fault.at + fault.within : duration) + fault.delay;
+  Micros latest = fault.at + fault.at_spread;
+  if (fault.trigger != Trigger::none) latest = (fault.within > 0 ? fault.at + fault.at_spread + fault.within : duration) + fault.delay + fault.delay_spread;
   if (fault.kind == Fault::Kind::crash) latest += fault.down_for;
   if (fault.kind == Fault::Kind::pause) latest += fault.pause_for;
   return latest;

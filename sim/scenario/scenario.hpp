@@ -39,6 +39,7 @@ struct ClusterSpec {
   Micros tick = 10'000;  // the length of one Raft tick on a node's clock
   bool prevote = true;
   bool check_quorum = true;
+  bool early_vote_requests = false;  // see raft::Config::early_vote_requests
   raft::ReadMode read_mode = raft::ReadMode::read_index;
   std::int64_t snapshot_every = 10'000;
   int max_append_entries = 64;  // entries per AppendEntries message (etcd's MaxSizePerMsg, in entries)
@@ -48,6 +49,7 @@ struct ClusterSpec {
   // points at the line. A zero line: not in the file.
   SourceMark election_timeout_mark;
   SourceMark max_append_entries_mark;
+  SourceMark early_vote_requests_mark;
 };
 
 struct NetworkSpec {
@@ -153,6 +155,10 @@ struct Fault {
   };
   Kind kind = Kind::heal;
   Micros at = 0;
+  // `at: [from, to]`: the fault fires at a time drawn uniformly in
+  // [at, at + at_spread] from its own stream (one per fault, so removing a
+  // fault never moves another); 0 for a plain `at`.
+  Micros at_spread = 0;
   SourceMark mark;
   std::vector<NodeList> groups;  // partition_groups
   NodeList from, to;             // partition_one_way
@@ -164,6 +170,7 @@ struct Fault {
   Trigger trigger = Trigger::none;  // `on`: armed at `at`, fired by the first such event
   Micros within = 0;             // `within`: a trigger not seen this long after `at` lapses; 0 = until the end
   Micros delay = 0;              // `delay`: applied this long after its trigger
+  Micros delay_spread = 0;       // `delay: [a, b]`: a + a uniform draw in [0, b - a], from the fault's own stream
   int nth = 1;                   // `nth`: fired by the nth such event after `at`, not the first
   Micros pause_for = 0;          // pause
   Micros skew = 0;               // clock_skew (may be negative)

@@ -72,7 +72,7 @@ TEST_CASE("the reference names every scenario key the loader accepts", "[cli][do
 TEST_CASE("the reference names every option of every subcommand, in its section", "[cli][docs]") {
   const std::string doc = reference();
   const std::regex option(R"((?:^|[\s,])(--[a-z][a-z0-9-]*))");
-  for (const std::string command : {"run", "fuzz", "shrink", "check-history", "quorum", "kv", "bugs"}) {
+  for (const std::string command : {"run", "fuzz", "shrink", "check-history", "quorum", "experiment", "kv", "bugs"}) {
     const std::string text = section(doc, "### raftsim " + command);
     INFO("section ### raftsim " << command);
     REQUIRE_FALSE(text.empty());

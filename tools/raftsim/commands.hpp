@@ -17,5 +17,6 @@ Action add_bugs_command(CLI::App& app);
 Action add_fuzz_command(CLI::App& app);
 Action add_shrink_command(CLI::App& app);
 Action add_quorum_command(CLI::App& app);
+Action add_experiment_command(CLI::App& app);
 
 }  // namespace raftsim::cli

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   remember(raftsim::cli::add_fuzz_command(app));
   remember(raftsim::cli::add_shrink_command(app));
   remember(raftsim::cli::add_quorum_command(app));
+  remember(raftsim::cli::add_experiment_command(app));
   remember(raftsim::cli::add_bugs_command(app));
 
   try {
