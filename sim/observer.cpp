@@ -264,6 +264,29 @@ void Observer::judge_checks(RunResult& result, const history::History& executed)
           const raft::Entry* entry = i >= log.first_index() ? &log.at(i) : safety_.committed_at(i);
           if (entry != nullptr) durability.committed(*entry);
         }
+        // Entries committed, which the best live node holds but cannot yet
+        // know are committed because the member that could tell it is down
+        // (crashed, not removed) and holds them on disk too: when it comes
+        // back a leader commits them again, so they are not lost. (A member
+        // removed for good cannot come back: what it alone could commit is.)
+        const raft::LogIndex highest = std::max(best->node->commit_index(), safety_.max_commit());
+        const auto held_by_a_down_member = [&](raft::LogIndex index, raft::Term term) {
+          for (std::size_t id = 1; id < hosts_.size(); ++id) {
+            const Host& host = hosts_[id];
+            if (host.up || !host.member || !host.started) continue;
+            const DurableState& disk = host.disk.durable();
+            if (index > disk.snapshot_index && index <= disk.last_index() &&
+                disk.entries[index - disk.snapshot_index - 1].term == term)
+              return true;
+          }
+          return false;
+        };
+        for (raft::LogIndex i = best->node->commit_index() + 1; i <= std::min(highest, log.last_index()); ++i) {
+          const raft::Entry* committed = safety_.committed_at(i);
+          if (committed != nullptr && i >= log.first_index() && log.at(i).term == committed->term &&
+              held_by_a_down_member(i, committed->term))
+            durability.committed(log.at(i));
+        }
         // The first lost write in the order of the history when it is kept
         // (it names the operation), else the lowest client's.
         std::vector<std::uint64_t> sequence(workload_.clients() + 1, 0);
