@@ -26,6 +26,7 @@ raft::Config Cluster::node_config(raft::NodeId id) const {
   config.heartbeat_ticks = static_cast<int>(cluster.heartbeat / cluster.tick);
   config.prevote = cluster.prevote;
   config.early_vote_requests = cluster.early_vote_requests;
+  config.lost_election_restarts_timer = cluster.lost_election_restarts_timer;
   config.check_quorum = cluster.check_quorum;
   config.read_mode = cluster.read_mode;
   config.max_entries_per_append = static_cast<std::size_t>(cluster.max_append_entries);

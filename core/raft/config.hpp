@@ -28,6 +28,11 @@ struct Config {
   // replicates while writing its log, thesis §10.2.1). Off: the requests
   // wait for the write, as etcd's server and LogCabin do.
   bool early_vote_requests = false;
+  // A candidate that learns it lost (a majority refused it) becomes a
+  // follower and restarts its election timer, as etcd's raft does. Off: it
+  // keeps the timer it set when it became a candidate (the Raft paper's
+  // Figure 2 and LogCabin: a candidate waits out its election timeout).
+  bool lost_election_restarts_timer = true;
   ReadMode read_mode = ReadMode::read_index;
   std::size_t max_entries_per_append = 64;
   std::size_t max_inflight_appends = 32; // per follower, in replicate state

@@ -230,7 +230,13 @@ void Node::handle_vote_response(const Message& message) {
       become_leader();
     }
   } else if (rejected >= quorum || rejected + quorum > election_members_.voters.size()) {
+    const int elapsed = election_elapsed_;
+    const int timeout = randomized_election_ticks_;
     become_follower(current_term_, kNoNode);
+    if (!pre && !config_.lost_election_restarts_timer) {
+      election_elapsed_ = elapsed;  // the next election comes when this one's timeout runs out
+      randomized_election_ticks_ = timeout;
+    }
   }
 }
 

@@ -10,6 +10,7 @@ const char* measure_name(Measure measure) {
     case Measure::split_votes: return "split_votes";
     case Measure::leader_changes: return "leader_changes";
     case Measure::availability: return "availability";
+    case Measure::write_unavailable: return "write_unavailable";
     case Measure::commit_latency: return "commit_latency";
   }
   return "?";
@@ -26,7 +27,8 @@ Unit measure_unit(Measure measure) {
     case Measure::downtime:
     case Measure::first_leader:
     case Measure::commit_latency: return Unit::milliseconds;
-    case Measure::availability: return Unit::fraction;
+    case Measure::availability:
+    case Measure::write_unavailable: return Unit::fraction;
     default: return Unit::count;
   }
 }
@@ -34,6 +36,8 @@ Unit measure_unit(Measure measure) {
 bool measure_needs_fault(Measure measure) {
   return measure == Measure::downtime || measure == Measure::elections || measure == Measure::split_votes;
 }
+
+bool measure_on_request(Measure measure) { return measure == Measure::write_unavailable; }
 
 const char* statistic_name(Statistic statistic) {
   switch (statistic) {

@@ -31,17 +31,21 @@ enum class Measure : std::uint8_t {
   split_votes,     // of those, the terms that elected no leader
   leader_changes,  // leaders elected after the first (without faults: false elections)
   availability,    // fraction of client operations started after the fault (or the start) that succeeded
+  write_unavailable,  // fraction of time after the fault (or the first leader) with no live majority or no serving leader
   commit_latency,  // each successful write's latency, call to return (all trials pooled)
 };
 inline constexpr Measure kAllMeasures[] = {Measure::downtime,       Measure::first_leader, Measure::elections,
                                            Measure::split_votes,    Measure::leader_changes, Measure::availability,
-                                           Measure::commit_latency};
+                                           Measure::write_unavailable, Measure::commit_latency};
 const char* measure_name(Measure measure);
 std::optional<Measure> parse_measure(std::string_view name);
 enum class Unit : std::uint8_t { milliseconds, count, fraction };
 Unit measure_unit(Measure measure);
 // Needs a fault to count from.
 bool measure_needs_fault(Measure measure);
+// Measured only when asked for (`measure:`): it needs every node's role and
+// commit history (RunOptions::observe), slower and larger.
+bool measure_on_request(Measure measure);
 
 // A statistic of a point's distribution, as bounds and the JSON name them.
 enum class Statistic : std::uint8_t { count, never, min, median, mean, p90, p99, max, per_hour };

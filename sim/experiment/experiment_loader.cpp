@@ -181,7 +181,8 @@ void parse_bounds(const YamlReader& in, const YAML::Node& node, Experiment& out)
     if (!measure || !statistic)
       in.fail(it->first, key,
               "expected MEASURE.STATISTIC, like downtime.median or commit_latency.p99 (measures: downtime, "
-              "first_leader, elections, split_votes, leader_changes, availability, commit_latency; statistics: "
+              "first_leader, elections, split_votes, leader_changes, availability, write_unavailable, commit_latency; "
+              "statistics: "
               "count, never, min, median, mean, p90, p99, max, per_hour)");
     if (std::find(out.measures.begin(), out.measures.end(), *measure) == out.measures.end())
       in.fail(it->first, key, fmt::format("the experiment does not measure {} (see `measure:`)", measure_name(*measure)));
@@ -287,7 +288,7 @@ Experiment parse_experiment(const std::string& text, const std::string& source_n
         if (!measure)
           in.fail(list[i], "measure",
                   fmt::format("unknown measure '{}' (expected downtime, first_leader, elections, split_votes, "
-                              "leader_changes, availability or commit_latency)", name));
+                              "leader_changes, availability, write_unavailable or commit_latency)", name));
         if (measure_needs_fault(*measure) && !faults)
           in.fail(list[i], "measure", fmt::format("{} counts from a fault, and the template has none", name));
         if (std::find(out.measures.begin(), out.measures.end(), *measure) == out.measures.end())
@@ -299,7 +300,7 @@ Experiment parse_experiment(const std::string& text, const std::string& source_n
       out.measures = std::move(ordered);
     } else {
       for (Measure measure : kAllMeasures)
-        if (faults || !measure_needs_fault(measure)) out.measures.push_back(measure);
+        if ((faults || !measure_needs_fault(measure)) && !measure_on_request(measure)) out.measures.push_back(measure);
     }
     if (root["bounds"]) parse_bounds(in, root["bounds"], out);
   } catch (const YAML::Exception& error) {

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 
+#include "sim/quorum/simulate.hpp"
+
 namespace raftsim::experiment {
 
 namespace {
@@ -87,6 +89,15 @@ TrialResult measure_trial(const Experiment& experiment, const sim::RunResult& re
         }
         if (called == 0) never(measure);
         else put(measure, static_cast<double>(ok) / static_cast<double>(called));
+        break;
+      }
+      case Measure::write_unavailable: {
+        const std::int64_t from = fault_us ? *fault_us : result.leaders.empty() ? 0 : result.leaders.front().elected_us;
+        if (from >= result.simulated_us || result.observations.empty()) {
+          never(measure);
+          break;
+        }
+        put(measure, quorum::measure(result.observations, from, result.simulated_us).write_unavailable);
         break;
       }
       case Measure::commit_latency:

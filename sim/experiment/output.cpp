@@ -42,6 +42,12 @@ std::string cell(const Summary& summary, Statistic statistic) {
   return format_number(summary.value(statistic));
 }
 
+// A long value (a whole faults list) cut for the table; --json and --csv keep it whole.
+std::string shortened(const std::string& value) {
+  constexpr std::size_t kWidest = 40;
+  return value.size() <= kWidest ? value : value.substr(0, kWidest - 3) + "...";
+}
+
 // Every parameter any point sets, in order of first appearance.
 std::vector<std::string> param_paths(const Experiment& experiment) {
   std::vector<std::string> paths;
@@ -93,7 +99,7 @@ std::string format_table(const Experiment& experiment, const ExperimentResult& r
     for (Measure measure : experiment.measures) {
       const Summary& s = result.points[p].summaries[static_cast<std::size_t>(measure)];
       std::vector<std::string> row;
-      for (const auto& path : paths) row.push_back(param_value(point, path));
+      for (const auto& path : paths) row.push_back(shortened(param_value(point, path)));
       row.emplace_back(measure_name(measure));
       row.emplace_back(unit_name(measure_unit(measure)));
       row.push_back(std::to_string(s.count));

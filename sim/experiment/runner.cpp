@@ -24,6 +24,8 @@ TrialResult run_trial(const Experiment& experiment, std::size_t point, int trial
   scenario.seed = trial_seed(experiment, trial);
   sim::RunOptions options;
   options.measure = true;
+  for (Measure measure : experiment.measures)
+    if (measure_on_request(measure)) options.observe = true;
   history::History history;
   const sim::RunResult result = sim::run_scenario(scenario, options, &history);
   *events = result.events;

@@ -155,7 +155,8 @@ std::string to_yaml(const Scenario& s, const std::string& header) {
   const std::string raft = etcd ? "raft: etcd, " : "";
   const std::string appends =
       !etcd || c.max_append_entries == 1 ? fmt::format("max_append_entries: {}, ", c.max_append_entries) : "";
-  const std::string early = c.early_vote_requests ? "early_vote_requests: true, " : "";
+  std::string early = c.early_vote_requests ? "early_vote_requests: true, " : "";
+  if (!c.lost_election_restarts_timer) early += "lost_election_restarts_timer: false, ";
   out << fmt::format(
       "cluster: {{{}nodes: {}, election_timeout: {}, heartbeat: {}, tick: {}, prevote: {}, check_quorum: {}, "
       "{}read_mode: {}, snapshot_every: {}, {}max_inflight: {}}}\n",

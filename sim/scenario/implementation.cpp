@@ -58,6 +58,10 @@ void check_implementation(const Scenario& scenario) {
     refuse(scenario, c.early_vote_requests_mark, "cluster.early_vote_requests",
            "etcd's server sends a candidate's vote requests only after its term and vote are saved (raft.go: "
            "non-leader messages wait for the WAL); leave the key out or set it false");
+  if (!c.lost_election_restarts_timer)
+    refuse(scenario, c.lost_election_restarts_timer_mark, "cluster.lost_election_restarts_timer",
+           "etcd's raft makes a candidate that lost a follower with a new timer (becomeFollower on VoteLost); "
+           "leave the key out or set it true");
   if (c.read_mode == raft::ReadMode::lease && !c.check_quorum)
     refuse(scenario, {}, "cluster.read_mode",
            "etcd's raft requires check_quorum: true for lease reads (ReadOnlyLeaseBased), and refuses to start "

@@ -51,7 +51,7 @@ class ScenarioParser {
   void parse_cluster(const YAML::Node& node) {
     in_.check_keys(node, "cluster",
                    {"raft", "nodes", "election_timeout", "heartbeat", "tick", "prevote", "check_quorum", "early_vote_requests",
-                    "read_mode", "snapshot_every", "max_append_entries", "max_inflight"});
+                    "lost_election_restarts_timer", "read_mode", "snapshot_every", "max_append_entries", "max_inflight"});
     ClusterSpec& c = out_.cluster;
     if (node["raft"]) {
       const std::string raft = in_.string(node["raft"], "cluster.raft");
@@ -75,6 +75,11 @@ class ScenarioParser {
     if (node["early_vote_requests"]) {
       c.early_vote_requests = in_.boolean(node["early_vote_requests"], "cluster.early_vote_requests");
       c.early_vote_requests_mark = in_.mark(node["early_vote_requests"]);
+    }
+    if (node["lost_election_restarts_timer"]) {
+      c.lost_election_restarts_timer =
+          in_.boolean(node["lost_election_restarts_timer"], "cluster.lost_election_restarts_timer");
+      c.lost_election_restarts_timer_mark = in_.mark(node["lost_election_restarts_timer"]);
     }
     if (node["check_quorum"]) c.check_quorum = in_.boolean(node["check_quorum"], "cluster.check_quorum");
     if (node["read_mode"]) {

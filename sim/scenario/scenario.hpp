@@ -40,6 +40,7 @@ struct ClusterSpec {
   bool prevote = true;
   bool check_quorum = true;
   bool early_vote_requests = false;  // see raft::Config::early_vote_requests
+  bool lost_election_restarts_timer = true;  // see raft::Config::lost_election_restarts_timer
   raft::ReadMode read_mode = raft::ReadMode::read_index;
   std::int64_t snapshot_every = 10'000;
   int max_append_entries = 64;  // entries per AppendEntries message (etcd's MaxSizePerMsg, in entries)
@@ -50,6 +51,7 @@ struct ClusterSpec {
   SourceMark election_timeout_mark;
   SourceMark max_append_entries_mark;
   SourceMark early_vote_requests_mark;
+  SourceMark lost_election_restarts_timer_mark;
 };
 
 struct NetworkSpec {

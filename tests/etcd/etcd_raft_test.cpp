@@ -118,6 +118,10 @@ TEST_CASE("etcd raft: the loader refuses what etcd's raft cannot be configured t
              Catch::Contains("planted bugs are raftsim's own"));
   CHECK_THAT(refusal("duration: 2s\ncluster: {raft: etcd, read_mode: lease, check_quorum: false}\n"),
              Catch::Contains("requires check_quorum: true for lease reads"));
+  CHECK_THAT(refusal("duration: 2s\ncluster:\n  raft: etcd\n  early_vote_requests: true\n"),
+             Catch::StartsWith("etcd.yaml:4:24: cluster.early_vote_requests:") && Catch::Contains("after its term and vote are saved"));
+  CHECK_THAT(refusal("duration: 2s\ncluster:\n  raft: etcd\n  lost_election_restarts_timer: false\n"),
+             Catch::StartsWith("etcd.yaml:4:33: cluster.lost_election_restarts_timer:") && Catch::Contains("VoteLost"));
   CHECK_THAT(refusal("duration: 2s\ncluster: {raft: etcd3}\n"),
              Catch::StartsWith("etcd.yaml:2:17: cluster.raft:") && Catch::Contains("expected raftsim or etcd"));
   // What etcd can do is accepted: one entry per append, [T, 2T].
