@@ -79,6 +79,9 @@ struct Experiment {
   // faults (time order, as loaded); unset: the first fault that fires.
   std::optional<std::size_t> fault;
   std::vector<Measure> measures;  // in kAllMeasures order
+  // `window: [from, to]`: where availability and write_unavailable are
+  // measured; unset: from the fault (or the start, or the first leader) to the end.
+  std::optional<scenario::TimeRange> window;
   std::vector<Point> points;
   std::vector<Bound> bounds;
   std::string template_text;  // the `scenario:` block as written, for the report

@@ -231,8 +231,8 @@ Experiment parse_experiment(const std::string& text, const std::string& source_n
   out.source_name = source_name;
   out.source_text = text;
   try {
-    in.check_keys(root, "", {"name", "description", "seed", "trials", "fault", "measure", "scenario", "sweep", "points",
-                             "bounds"});
+    in.check_keys(root, "", {"name", "description", "seed", "trials", "fault", "measure", "window", "scenario", "sweep",
+                             "points", "bounds"});
     if (root["name"]) out.name = in.string(root["name"], "name");
     if (root["description"]) out.description = in.string(root["description"], "description");
     if (root["seed"]) out.seed = static_cast<std::uint64_t>(in.integer(root["seed"], "seed", 0, INT64_MAX));
@@ -301,6 +301,12 @@ Experiment parse_experiment(const std::string& text, const std::string& source_n
     } else {
       for (Measure measure : kAllMeasures)
         if ((faults || !measure_needs_fault(measure)) && !measure_on_request(measure)) out.measures.push_back(measure);
+    }
+    if (root["window"]) {
+      Micros shortest = INT64_MAX;
+      for (const auto& point : out.points) shortest = std::min(shortest, point.scenario.duration);
+      out.window = in.time_range(root["window"], "window", 0, shortest);
+      if (out.window->min == out.window->max) in.fail(root["window"], "window", "expected a window longer than zero");
     }
     if (root["bounds"]) parse_bounds(in, root["bounds"], out);
   } catch (const YAML::Exception& error) {

@@ -80,10 +80,12 @@ TrialResult measure_trial(const Experiment& experiment, const sim::RunResult& re
         break;
       }
       case Measure::availability: {
-        const std::int64_t from = fault_us.value_or(0);
+        // In the file's `window`, else from the fault (or the start) to the end.
+        const std::int64_t from = experiment.window ? experiment.window->min : fault_us.value_or(0);
+        const std::int64_t to = experiment.window ? experiment.window->max : result.simulated_us;
         std::size_t called = 0, ok = 0;
         for (const auto& op : history) {
-          if (op.call_us < from) continue;
+          if (op.call_us < from || op.call_us > to) continue;
           ++called;
           if (op.outcome == history::Outcome::ok) ++ok;
         }
@@ -92,12 +94,16 @@ TrialResult measure_trial(const Experiment& experiment, const sim::RunResult& re
         break;
       }
       case Measure::write_unavailable: {
-        const std::int64_t from = fault_us ? *fault_us : result.leaders.empty() ? 0 : result.leaders.front().elected_us;
-        if (from >= result.simulated_us || result.observations.empty()) {
+        const std::int64_t from = experiment.window ? experiment.window->min
+                                  : fault_us    ? *fault_us
+                                  : result.leaders.empty() ? 0
+                                                           : result.leaders.front().elected_us;
+        const std::int64_t to = experiment.window ? experiment.window->max : result.simulated_us;
+        if (from >= to || result.observations.empty()) {
           never(measure);
           break;
         }
-        put(measure, quorum::measure(result.observations, from, result.simulated_us).write_unavailable);
+        put(measure, quorum::measure(result.observations, from, to).write_unavailable);
         break;
       }
       case Measure::commit_latency:

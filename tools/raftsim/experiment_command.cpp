@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include <fmt/format.h>
@@ -14,6 +15,7 @@
 #include "sim/experiment/runner.hpp"
 #include "sim/report/experiment_report.hpp"
 #include "sim/report/html.hpp"
+#include "sim/scenario/emit.hpp"
 #include "tools/raftsim/commands.hpp"
 #include "tools/raftsim/number_option.hpp"
 #include "tools/raftsim/raft_option.hpp"
@@ -31,8 +33,24 @@ struct ExperimentOptions {
   std::optional<std::uint64_t> seed;
   std::optional<int> trials;
   std::string raft;
+  std::string write_points;
   bool quiet = false;
 };
+
+// --write-points DIR: each point's scenario as a file, so that trial t of
+// point K replays with `raftsim run DIR/point-K.yaml --seed SEED+t`.
+void write_points(const experiment::Experiment& e, const std::string& dir) {
+  std::filesystem::create_directories(dir);
+  for (std::size_t p = 0; p < e.points.size(); ++p) {
+    std::string params;
+    for (const auto& [path, value] : e.points[p].params) params += fmt::format("{}{} = {}", params.empty() ? "" : ", ", path, value);
+    const std::string path = fmt::format("{}/point-{}.yaml", dir, p + 1);
+    const std::string header = fmt::format(
+        "point {} of experiment {} ({}): {}\ntrial t runs with seed {} + t: raftsim run {} --seed {}", p + 1, e.name,
+        e.source_name, params, e.seed, path, e.seed);
+    sim::report::write_file_atomically(path, scenario::to_yaml(e.points[p].scenario, header), "--write-points");
+  }
+}
 
 int run_experiment_command(const ExperimentOptions& o) {
   if (o.json && o.csv) throw InputError("--json and --csv: choose one output for stdout");
@@ -41,6 +59,7 @@ int run_experiment_command(const ExperimentOptions& o) {
   if (o.seed) e.seed = *o.seed;
   if (o.trials) e.trials = *o.trials;
   for (auto& point : e.points) apply_raft_option(point.scenario, o.raft);
+  if (!o.write_points.empty()) write_points(e, o.write_points);
   const int jobs = o.jobs > 0 ? o.jobs : std::max(1u, std::thread::hardware_concurrency());
 
   // The progress line (wall-clock ETA: only the display reads the clock).
@@ -92,6 +111,9 @@ Action add_experiment_command(CLI::App& app) {
       ->check(whole_number(0, INT64_MAX));
   one_value_per_use(command->add_option("--trials", options->trials, "Overrides the file's trials per point"))
       ->check(whole_number(1, 1'000'000));
+  one_value_per_use(command->add_option("--write-points", options->write_points,
+                                        "Write each point's scenario to DIR/point-K.yaml (trial t replays with "
+                                        "raftsim run DIR/point-K.yaml --seed SEED+t)"));
   add_raft_option(*command, options->raft);
   command->add_flag("-q,--quiet", options->quiet, "No progress line, no table on stderr");
   return [options] { return run_experiment_command(*options); };
