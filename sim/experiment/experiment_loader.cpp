@@ -9,6 +9,7 @@
 
 #include "core/input_error.hpp"
 #include "sim/experiment/experiment.hpp"
+#include "sim/experiment/output.hpp"
 #include "sim/scenario/loader.hpp"
 #include "sim/scenario/yaml_reader.hpp"
 
@@ -263,9 +264,7 @@ Experiment parse_experiment(const std::string& text, const std::string& source_n
         const std::string bare = source_name + ": ";
         if (what.rfind(bare, 0) == 0 && made_at.line > 0)
           what = fmt::format("{}:{}:{}: {}", source_name, made_at.line, made_at.column, what.substr(bare.size()));
-        std::string params;
-        for (const auto& [path, value] : point.params) params += fmt::format("{}{} = {}", params.empty() ? "" : ", ", path, value);
-        throw InputError(fmt::format("{} (at the point {})", what, params));
+        throw InputError(fmt::format("{} (at the point {})", what, point_label(point)));
       }
       out.points.push_back(std::move(point));
     }

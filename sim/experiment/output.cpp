@@ -4,22 +4,14 @@
 
 #include <fmt/format.h>
 
+#include "sim/report.hpp"
+
 namespace raftsim::experiment {
 
 namespace {
 
 constexpr Statistic kShown[] = {Statistic::min, Statistic::median, Statistic::mean,
                                 Statistic::p90, Statistic::p99,    Statistic::max};
-
-std::string json_string(std::string_view text) {
-  std::string out = "\"";
-  for (char ch : text) {
-    if (ch == '"' || ch == '\\') out += '\\', out += ch;
-    else if (static_cast<unsigned char>(ch) < 0x20) out += fmt::format("\\u{:04x}", static_cast<int>(ch));
-    else out += ch;
-  }
-  return out + "\"";
-}
 
 std::string csv_field(const std::string& text) {
   if (text.find_first_of(",\"\n") == std::string::npos) return text;
@@ -64,13 +56,14 @@ std::string param_value(const Point& point, const std::string& path) {
   return "";
 }
 
-std::string params_text(const Point& point) {
-  std::string out;
-  for (const auto& [path, value] : point.params) out += fmt::format("{}{}={}", out.empty() ? "" : " ", path, value);
-  return out;
-}
 
 }  // namespace
+
+std::string point_label(const Point& point) {
+  std::string out;
+  for (const auto& [path, value] : point.params) out += fmt::format("{}{} = {}", out.empty() ? "" : ", ", path, value);
+  return out;
+}
 
 std::string format_number(double value) {
   std::string text = fmt::format("{:.3f}", value);
@@ -127,18 +120,18 @@ std::string format_table(const Experiment& experiment, const ExperimentResult& r
   }
   for (std::size_t p = 0; p < result.points.size(); ++p)
     for (const auto& trial : result.points[p].failed)
-      out += fmt::format("FAILED: point {} ({}) seed {}: {}\n", p + 1, params_text(experiment.points[p]), trial.seed,
+      out += fmt::format("FAILED: point {} ({}) seed {}: {}\n", p + 1, point_label(experiment.points[p]), trial.seed,
                          trial.failure);
   for (const auto& bound : result.bounds)
     out += fmt::format("{}: {} at point {} ({}): {}\n", bound.ok ? "bound held" : "BOUND EXCEEDED", bound.bound->text,
-                       bound.point + 1, params_text(experiment.points[bound.point]), format_number(bound.value));
+                       bound.point + 1, point_label(experiment.points[bound.point]), format_number(bound.value));
   return out;
 }
 
 std::string format_json(const Experiment& experiment, const ExperimentResult& result) {
   std::string out = fmt::format("{{\"experiment\": {}, \"file\": {}, \"seed\": {}, \"trials\": {}, \"raft\": \"{}\", "
                                 "\"events\": {}, \"result\": \"{}\", \"points\": [",
-                                json_string(experiment.name), json_string(experiment.source_name), experiment.seed,
+                                sim::json_string(experiment.name), sim::json_string(experiment.source_name), experiment.seed,
                                 experiment.trials,
                                 scenario::implementation_name(experiment.points.front().scenario.cluster.raft),
                                 result.events, result.pass() ? "pass" : "fail");
@@ -146,12 +139,12 @@ std::string format_json(const Experiment& experiment, const ExperimentResult& re
     const Point& point = experiment.points[p];
     std::string params;
     for (const auto& [path, value] : point.params)
-      params += fmt::format("{}{}: {}", params.empty() ? "" : ", ", json_string(path), json_string(value));
+      params += fmt::format("{}{}: {}", params.empty() ? "" : ", ", sim::json_string(path), sim::json_string(value));
     out += fmt::format("{}{{\"params\": {{{}}}, \"trials\": {}, \"simulated_us\": {}", p ? ", " : "", params,
                        result.points[p].trials, result.points[p].simulated_us);
     for (Measure measure : experiment.measures) {
       const Summary& s = result.points[p].summaries[static_cast<std::size_t>(measure)];
-      out += fmt::format(", {}: {{\"count\": {}, \"never\": {}", json_string(measure_name(measure)), s.count, s.never);
+      out += fmt::format(", {}: {{\"count\": {}, \"never\": {}", sim::json_string(measure_name(measure)), s.count, s.never);
       for (Statistic statistic : kShown)
         out += fmt::format(", \"{}\": {}", json_statistic_name(measure, statistic),
                            s.count ? format_number(s.value(statistic)) : "null");
@@ -161,7 +154,7 @@ std::string format_json(const Experiment& experiment, const ExperimentResult& re
     out += ", \"failures\": [";
     for (std::size_t f = 0; f < result.points[p].failed.size(); ++f) {
       const auto& trial = result.points[p].failed[f];
-      out += fmt::format("{}{{\"seed\": {}, \"check\": {}}}", f ? ", " : "", trial.seed, json_string(trial.failure));
+      out += fmt::format("{}{{\"seed\": {}, \"check\": {}}}", f ? ", " : "", trial.seed, sim::json_string(trial.failure));
     }
     out += "]}";
   }
@@ -169,7 +162,7 @@ std::string format_json(const Experiment& experiment, const ExperimentResult& re
   for (std::size_t b = 0; b < result.bounds.size(); ++b) {
     const auto& bound = result.bounds[b];
     out += fmt::format("{}{{\"bound\": {}, \"point\": {}, \"value\": {}, \"ok\": {}}}", b ? ", " : "",
-                       json_string(bound.bound->text), bound.point + 1, format_number(bound.value),
+                       sim::json_string(bound.bound->text), bound.point + 1, format_number(bound.value),
                        bound.ok ? "true" : "false");
   }
   return out + "]}\n";

@@ -14,6 +14,9 @@ std::string format_table(const Experiment& experiment, const ExperimentResult& r
 std::string format_json(const Experiment& experiment, const ExperimentResult& result);
 std::string format_csv(const Experiment& experiment, const ExperimentResult& result);
 
+// A point as its parameters: "cluster.nodes = 3, network.latency = [1ms, 2ms]".
+std::string point_label(const Point& point);
+
 // A number as the outputs write it: at most three decimals, no trailing zeros.
 std::string format_number(double value);
 

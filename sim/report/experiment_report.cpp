@@ -55,11 +55,6 @@ function main() {
 }
 )JS";
 
-std::string params_text(const experiment::Point& point) {
-  std::string out;
-  for (const auto& [path, value] : point.params) out += fmt::format("{}{} = {}", out.empty() ? "" : ", ", path, value);
-  return out;
-}
 
 std::string tick_label(double ms) {
   if (ms >= 1000) return fmt::format("{}s", experiment::format_number(ms / 1000));
@@ -131,7 +126,7 @@ std::string chart(const experiment::Experiment& e, const experiment::ExperimentR
     path += fmt::format(" L{:.1f},{:.1f}", right, previous_y);
     body += fmt::format("<path class=\"curve\" data-point=\"{}\" stroke=\"{}\" d=\"{}\"><title>{}: {} of {} reached"
                         "</title></path>\n",
-                        p, kColours[p % std::size(kColours)], path, escape_html(params_text(e.points[p])),
+                        p, kColours[p % std::size(kColours)], path, escape_html(experiment::point_label(e.points[p])),
                         samples.size(), total);
     ++curves;
   }
@@ -150,7 +145,7 @@ std::string table(const experiment::Experiment& e, const experiment::ExperimentR
       const auto& s = result.points[p].summaries[static_cast<std::size_t>(measure)];
       const bool time = experiment::measure_unit(measure) == experiment::Unit::milliseconds;
       out += fmt::format("<tr><td class=\"text\">{}</td><td class=\"text\">{}{}</td><td>{}</td><td>{}</td>",
-                         escape_html(params_text(e.points[p])), experiment::measure_name(measure), time ? " (ms)" : "",
+                         escape_html(experiment::point_label(e.points[p])), experiment::measure_name(measure), time ? " (ms)" : "",
                          s.count, s.never);
       for (double value : {s.min, s.median, s.mean, s.p90, s.p99, s.max})
         out += fmt::format("<td>{}</td>", s.count ? experiment::format_number(value) : "-");
@@ -194,7 +189,7 @@ std::string render_experiment_html(const experiment::Experiment& e, const experi
   for (std::size_t p = 0; p < e.points.size(); ++p)
     out += fmt::format("<span class=\"legend-point\" data-point=\"{}\"><span class=\"swatch\" style=\"background:{}\">"
                        "</span>{}</span>",
-                       p, kColours[p % std::size(kColours)], escape_html(params_text(e.points[p])));
+                       p, kColours[p % std::size(kColours)], escape_html(experiment::point_label(e.points[p])));
   out += "</div>\n";
   for (Measure measure : e.measures)
     if (experiment::measure_unit(measure) == experiment::Unit::milliseconds) out += chart(e, result, measure);
@@ -203,7 +198,7 @@ std::string render_experiment_html(const experiment::Experiment& e, const experi
     out += "<h2>Bounds</h2>\n<ul id=\"bounds\">\n";
     for (const auto& bound : result.bounds)
       out += fmt::format("<li>{}: {} at {}: {}</li>\n", bound.ok ? "held" : "<strong>EXCEEDED</strong>",
-                         escape_html(bound.bound->text), escape_html(params_text(e.points[bound.point])),
+                         escape_html(bound.bound->text), escape_html(experiment::point_label(e.points[bound.point])),
                          experiment::format_number(bound.value));
     out += "</ul>\n";
   }

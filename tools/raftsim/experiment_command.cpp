@@ -42,8 +42,7 @@ struct ExperimentOptions {
 void write_points(const experiment::Experiment& e, const std::string& dir) {
   std::filesystem::create_directories(dir);
   for (std::size_t p = 0; p < e.points.size(); ++p) {
-    std::string params;
-    for (const auto& [path, value] : e.points[p].params) params += fmt::format("{}{} = {}", params.empty() ? "" : ", ", path, value);
+    const std::string params = experiment::point_label(e.points[p]);
     const std::string path = fmt::format("{}/point-{}.yaml", dir, p + 1);
     const std::string header = fmt::format(
         "point {} of experiment {} ({}): {}\ntrial t runs with seed {} + t: raftsim run {} --seed {}", p + 1, e.name,
