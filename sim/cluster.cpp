@@ -32,6 +32,7 @@ void Cluster::start() {
   for (int id = 1; id <= scenario_.cluster.nodes; ++id) {
     committed_membership_.voters.push_back(static_cast<raft::NodeId>(id));
     hosts_[static_cast<std::size_t>(id)].member = true;
+    hosts_[static_cast<std::size_t>(id)].listed = true;
     start_host(hosts_[static_cast<std::size_t>(id)]);
   }
 }

@@ -47,6 +47,8 @@ class Cluster final : public FaultTarget {
   const std::vector<Host>& hosts() const { return hosts_; }  // [id]; index 0 unused
   // The newest committed membership: convergence and liveness judge its members.
   const raft::Membership& committed_membership() const { return committed_membership_; }
+  // When a node last became leader or stepped down (liveness judges clients from then on).
+  const Micros& last_leader_change() const { return last_leader_change_; }
 
   // Starts n1..nN and, when the workload compacts, the compactor.
   void start();
@@ -117,6 +119,7 @@ class Cluster final : public FaultTarget {
 
   const scenario::Scenario& scenario_;
   const RunOptions& options_;
+  Micros last_leader_change_ = 0;  // a node became leader or stepped down
   Scheduler& scheduler_;
   Trace& trace_;
   Network& network_;

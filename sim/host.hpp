@@ -27,6 +27,11 @@ struct PendingRequest {
 struct Host {
   raft::NodeId id = 0;
   bool member = false;  // started and not removed (n1..nN from the start; added nodes once added)
+  // In the member list clients and reflectors see (etcd's MemberList): the
+  // first members, and an added one once a configuration holding it commits.
+  // An added node whose addition was lost (its leader cut off, then
+  // overwritten) runs but is no endpoint: it never hears from a leader.
+  bool listed = false;
   bool started = false;         // has run at some point (shown in the summary)
   bool removal_pending = false; // applied its own removal: shuts down at the end of drive()
   bool stop_scheduled = false;  // etcd: removed, stops when its member_stop event comes

@@ -44,6 +44,7 @@ void Cluster::start_host(Host& host) {
   } else {
     host.node = make_raftsim_node(node_config(host.id), host.disk.restore_state(), *host.timer_random);
   }
+  if (options_.wrap_node) host.node = options_.wrap_node(std::move(host.node));
   host.up = true;
   host.started = true;
   host.paused = false;
@@ -146,6 +147,7 @@ void Cluster::notice_changes(Host& host) {
         check_established();  // a lone voter has no one to reach
       }
       ++metrics_.elections;
+      last_leader_change_ = now;
       timeline(fmt::format("n{} elected leader of term {}", host.id, node.term()));
       faults_->on_raft_event(scenario::Trigger::elected, host.id);
       if (timeline_.explaining()) {
@@ -161,6 +163,7 @@ void Cluster::notice_changes(Host& host) {
       if (options_.measure) campaigns_.push_back({now, host.id, node.term()});
       faults_->on_raft_event(scenario::Trigger::campaign, host.id);
     } else if (host.seen_role == raft::Role::leader && node.role() != raft::Role::leader) {
+      last_leader_change_ = now;
       timeline(fmt::format("n{} steps down (term {})", host.id, node.term()));
       explain(node.term() > host.seen_term
                   ? fmt::format("n{} saw term {}, newer than its own: a leader of an old term always yields", host.id,
@@ -381,6 +384,8 @@ void Cluster::apply_committed(Host& host) {
       previous_committed_membership_ = committed_membership_;
       committed_membership_ = membership;
       timeline(fmt::format("membership {} committed", raft::describe(membership)));
+      for (std::size_t id = 1; id < hosts_.size(); ++id)
+        if (membership.is_member(hosts_[id].id)) hosts_[id].listed = true;
       for (std::size_t id = 1; id < hosts_.size(); ++id) {
         Host& other = hosts_[id];
         if (!other.member || membership.is_member(other.id)) continue;
@@ -435,11 +440,9 @@ void Cluster::serve_reads(Host& host) {
     if (it == host.pending_reads.end()) continue;
     const PendingRequest request = it->second;
     host.pending_reads.erase(it);
-    const std::string* key = workload_->waiting_read_key(request);
-    if (key == nullptr) continue;  // the client gave up
-    kv::RangeRequest range;
-    range.key = *key;
-    workload_->respond(request, outcome_of(host.machine.store.apply(kv::Request{range})));
+    const kv::Request* read = workload_->waiting_read(request);
+    if (read == nullptr) continue;  // the client gave up
+    workload_->respond(request, outcome_of(host.machine.store.apply(*read)));
   }
   host.reads_waiting_apply.resize(kept);
 }

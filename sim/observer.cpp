@@ -138,6 +138,7 @@ void Observer::observe(std::uint32_t index) {
       for (std::size_t id = 1; id < hosts_.size(); ++id)
         if (live(hosts_[id])) target = std::max(target, hosts_[id].node->commit_index());
       liveness_target_ = target;
+      liveness_watch_target_ = reflectors_.watched_revision();
       return;
     }
     if (liveness_decided_) return;
@@ -159,6 +160,8 @@ void Observer::observe(std::uint32_t index) {
     }
     liveness_decided_ = true;
     liveness_leader_at_ = now;
+    // From here on every kind of client operation must get answers too.
+    workload_.judge_progress_from(now);
     raft::LogIndex target = 0;
     for (std::size_t id = 1; id < hosts_.size(); ++id)
       if (hosts_[id].up && hosts_[id].node->role() == raft::Role::leader)
@@ -343,11 +346,29 @@ void Observer::judge_checks(RunResult& result, const history::History& executed)
             break;
           }
         }
+        // What clients and reflectors see: each kind of operation issued
+        // once a leader served got answers, and every reflector received
+        // every watched revision committed one allowance before the end.
+        if (verdict.ok) {
+          // Clients are judged from the last change of leader on, if later:
+          // an operation caught in a hand-over may fail without a stall.
+          if (const auto stalled = workload_.stalled_operations(std::max(liveness_leader_at_, last_leader_change_))) {
+            verdict.ok = false;
+            verdict.detail = *stalled;
+          } else if (const auto lagging = reflectors_.lagging(liveness_watch_target_)) {
+            verdict.ok = false;
+            verdict.detail = fmt::format("{} (committed {} before the end)", *lagging, seconds(convergence_allowance()));
+          }
+        }
         if (verdict.ok)
           verdict.detail = fmt::format("a leader served {} after the last fault (bound {}); every node applied index "
-                                       "{} by the end",
+                                       "{} by the end; every kind of client operation completed from then on{}",
                                        seconds(liveness_leader_at_ - faults_.last_fault()), seconds(liveness_bound_us_),
-                                       *liveness_target_);
+                                       *liveness_target_,
+                                       scenario_.workload.watchers == 0
+                                           ? std::string()
+                                           : fmt::format(", and every reflector received revision {}",
+                                                         liveness_watch_target_));
       }
     }
     result.checks.push_back(std::move(verdict));

@@ -30,7 +30,8 @@ class Observer {
  public:
   Observer(const scenario::Scenario& scenario, Scheduler& scheduler, const std::vector<Host>& hosts,
            const Network& network, SafetyChecker& safety, FaultInjector& faults, Workload& workload,
-           const Reflectors& reflectors, const raft::Membership& committed_membership)
+           const Reflectors& reflectors, const raft::Membership& committed_membership,
+           const Micros& last_leader_change)
       : scenario_(scenario),
         scheduler_(scheduler),
         hosts_(hosts),
@@ -39,7 +40,8 @@ class Observer {
         faults_(faults),
         workload_(workload),
         reflectors_(reflectors),
-        committed_membership_(committed_membership) {}
+        committed_membership_(committed_membership),
+        last_leader_change_(last_leader_change) {}
 
   // Schedules every sample the expectations and liveness need.
   void schedule();
@@ -66,6 +68,7 @@ class Observer {
   Workload& workload_;
   const Reflectors& reflectors_;
   const raft::Membership& committed_membership_;
+  const Micros& last_leader_change_;  // the cluster's: a node became leader or stepped down
 
   // Samples: observation events evaluate conditions at times.
   struct Observation {
@@ -86,6 +89,7 @@ class Observer {
   bool liveness_decided_ = false;  // a sample found a leader, or found a fault still in force
   Micros liveness_leader_at_ = 0;
   std::optional<raft::LogIndex> liveness_target_;
+  std::int64_t liveness_watch_target_ = 0;  // the newest watched revision at the convergence sample
   std::string liveness_detail_;
 };
 

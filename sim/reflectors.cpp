@@ -25,6 +25,9 @@ namespace raftsim::sim {
 namespace {
 constexpr const char* kWatchPrefix = "k";  // the workload's keys are k0, k1, ...
 constexpr int kLeaderlessChecks = 3;       // checks are workload.timeout apart
+// A refused connection (the member is down) is retried at the next member
+// after this long, as etcd's client backs off between endpoints.
+constexpr Micros kReconnectBackoff = 100'000;
 }  // namespace
 
 Reflectors::Reflectors(const scenario::Scenario& scenario, Scheduler& scheduler, Trace& trace, Timeline& timeline,
@@ -60,7 +63,10 @@ void Reflectors::arrive(std::uint32_t watcher_id, std::uint64_t generation) {
   Reflector& watcher = reflectors_[watcher_id];
   if (generation != watcher.generation) return;
   const Host& host = hosts_[watcher.node];
-  if (!host.up) return;  // the connection fails; the next check moves the reflector
+  if (!host.up) {
+    reconnect(watcher);  // refused
+    return;
+  }
   if (host.paused) {
     scheduler_.schedule(host.paused_until, EventKind::watcher_arrive, watcher_id, 0, generation);
     return;
@@ -82,6 +88,7 @@ void Reflectors::arrive(std::uint32_t watcher_id, std::uint64_t generation) {
     watcher.listed_once = true;
     watcher.must_list = false;
     watcher.next_revision = listed_at + 1;
+    watcher.last_event = scheduler_.now();
   } else if (checked_) {
     stream.resumes.push_back({stream.deliveries.size(), watcher.next_revision});
   }
@@ -130,8 +137,10 @@ void Reflectors::receive(std::uint32_t slot) {
   if (in_flight.generation != watcher.generation) return;  // from a watch it has given up
   WatchDelivery& delivery = in_flight.delivery;
   delivery.time_us = scheduler_.now();
-  if (!delivery.events.empty())
+  if (!delivery.events.empty()) {
     watcher.next_revision = std::max(watcher.next_revision, delivery.events.back().kv.mod_revision + 1);
+    watcher.last_event = scheduler_.now();
+  }
   events_ += delivery.events.size();
   trace_.mix(0x3a7d0000ULL ^ (std::uint64_t{in_flight.watcher} << 40) ^ (delivery.events.size() << 20) ^
              static_cast<std::uint64_t>(watcher.next_revision));
@@ -182,6 +191,25 @@ void Reflectors::move(Reflector& watcher, const char* why) {
   scheduler_.schedule_after(latency(watcher), EventKind::watcher_arrive, watcher.id, 0, watcher.generation);
 }
 
+void Reflectors::reconnect(Reflector& watcher) {
+  // Waiting for the next check instead left a reflector whose member came
+  // back in between without a watch for good (the liveness check found it).
+  watcher.node = next_member(hosts_, watcher.node);
+  ++watcher.generation;
+  scheduler_.schedule_after(kReconnectBackoff + latency(watcher), EventKind::watcher_arrive, watcher.id, 0,
+                            watcher.generation);
+}
+
+void Reflectors::on_crash(raft::NodeId node) {
+  // A crashed member's streams break at once: each reflector it served
+  // reconnects (a watch still on its way there is refused on arrival).
+  for (const ServedWatch& served : served_[node]) {
+    Reflector& watcher = reflectors_[served.watcher];
+    if (served.generation == watcher.generation && watcher.node == node) reconnect(watcher);
+  }
+  served_[node].clear();
+}
+
 void Reflectors::on_apply(const Host& host) {
   if (reflectors_.size() <= 1) return;
   const kv::Store& store = host.machine.store;
@@ -218,6 +246,22 @@ void Reflectors::record_committed_events(const kv::Store& store) {
   if (checked_)
     committed_events_.insert(committed_events_.end(), store.last_events().begin(), store.last_events().end());
   committed_events_revision_ = store.revision();
+  for (const kv::Event& event : store.last_events())
+    if (event.kv.key.rfind(kWatchPrefix, 0) == 0) watched_revision_ = store.revision();
+}
+
+std::optional<std::string> Reflectors::lagging(std::int64_t revision) const {
+  for (std::size_t w = 1; w < reflectors_.size(); ++w) {
+    const Reflector& reflector = reflectors_[w];
+    if (reflector.next_revision > revision) continue;
+    return fmt::format("w{} (watching through n{}) received revisions up to {}, not {}; {}", reflector.id,
+                       reflector.node, reflector.next_revision - 1, revision,
+                       reflector.last_event < 0
+                           ? std::string("it never listed")
+                           : fmt::format("its last events came at {:.3f}s",
+                                         static_cast<double>(reflector.last_event) / 1e6));
+  }
+  return std::nullopt;
 }
 
 CheckVerdict Reflectors::verdict() const {

@@ -8,6 +8,8 @@
 // changes none of them: it uses its own random stream and touches no Raft
 // node, so reflectors change no Raft decision in a run.
 #include <cstdint>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "core/kv/store.hpp"
@@ -41,9 +43,18 @@ class Reflectors {
   // revision), installed a snapshot, or crashed.
   void on_apply(const Host& host);
   void on_snapshot(const Host& host);
-  void on_crash(raft::NodeId node) { served_[node].clear(); }
+  // The watches it served are gone; their reflectors see the stream break.
+  void on_crash(raft::NodeId node);
 
   CheckVerdict verdict() const;
+
+  // For the liveness check: the newest revision with an event the
+  // reflectors watch, applied anywhere so far.
+  std::int64_t watched_revision() const { return watched_revision_; }
+  // The first reflector that has not received every event up to `revision`
+  // (re-listing after a compaction counts as receiving): who, through which
+  // node, and since when; nullopt when all have.
+  std::optional<std::string> lagging(std::int64_t revision) const;
   // Adds its counters (events, resumes, re-lists) to the run's metrics.
   void add_metrics(RunMetrics& metrics) const;
 
@@ -65,6 +76,7 @@ class Reflectors {
     bool listed_once = false;
     std::int64_t next_revision = 0;  // the first revision it has not received
     int leaderless_checks = 0;       // consecutive checks that found its node frozen or without a leader
+    Micros last_event = -1;          // when it last received events (or listed)
   };
   struct ResponseInFlight {
     std::uint32_t watcher = 0;
@@ -73,6 +85,8 @@ class Reflectors {
   };
 
   void move(Reflector& reflector, const char* why);
+  // The connection was refused or broke: try the next member after a backoff.
+  void reconnect(Reflector& reflector);
   void send(ServedWatch& served, kv::WatchResponse response);
   void record_committed_events(const kv::Store& store);
   Micros latency(Reflector& reflector);
@@ -92,6 +106,7 @@ class Reflectors {
   std::vector<WatchStream> streams_;
   std::vector<kv::Event> committed_events_;
   std::int64_t committed_events_revision_ = 1;
+  std::int64_t watched_revision_ = 0;  // see watched_revision()
   std::uint64_t events_ = 0, resumes_ = 0, relists_ = 0;
 };
 

@@ -62,9 +62,10 @@ kv::Request make_request(const history::Operation& operation, std::int64_t compa
       txn.success.push_back(op);
       return txn;
     }
-    case history::OpKind::append: break;
+    case history::OpKind::append:
+    case history::OpKind::txn: break;
   }
-  RAFTSIM_ASSERT(false, "the workload does not issue appends");
+  RAFTSIM_ASSERT(false, "the workload does not issue appends; a txn operation's request is drawn, not made");
   return {};
 }
 

@@ -1,5 +1,7 @@
 #pragma once
 // The simulator's front door: run one scenario to completion.
+#include <functional>
+#include <memory>
 #include <string>
 
 #include "sim/history/history.hpp"
@@ -7,6 +9,8 @@
 #include "sim/scenario/scenario.hpp"
 
 namespace raftsim::sim {
+
+class RaftNode;  // sim/node/raft_node.hpp
 
 struct RunOptions {
   std::string trace_path;    // --trace: every event as JSON lines
@@ -17,6 +21,9 @@ struct RunOptions {
   // For `raftsim experiment`: keep the client history and fill RunResult::campaigns, each leader's
   // established_us and RunResult::faults. Changes nothing in the run.
   bool measure = false;
+  // Wraps every Raft node the simulator starts (tests plant a node that, say,
+  // drops every read, to show that the checks catch it). Empty: none.
+  std::function<std::unique_ptr<RaftNode>(std::unique_ptr<RaftNode>)> wrap_node;
 };
 
 // Runs `scenario` deterministically: the same scenario and seed give the same

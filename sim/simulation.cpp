@@ -61,7 +61,7 @@ Simulation::Simulation(const scenario::Scenario& scenario, const RunOptions& opt
       faults_(scenario, scheduler_, trace_, timeline_, network_, cluster_.hosts(), cluster_,
               options.observe || options.measure),
       observer_(scenario, scheduler_, cluster_.hosts(), network_, safety_, faults_, workload_, reflectors_,
-                cluster_.committed_membership()) {
+                cluster_.committed_membership(), cluster_.last_leader_change()) {
   cluster_.connect(workload_, reflectors_, faults_);
   if (!options_.trace_path.empty()) trace_.open(options_.trace_path);
   network_.record_messages(options_.record_messages);

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/assert.hpp"
+#include "sim/request_shapes.hpp"
 
 namespace raftsim::sim {
 
@@ -16,7 +17,8 @@ history::OpKind choose_op(RandomSource& random, const scenario::OpWeights& weigh
   if ((pick -= weights.get) < 0) return history::OpKind::get;
   if ((pick -= weights.put) < 0) return history::OpKind::put;
   if ((pick -= weights.del) < 0) return history::OpKind::del;
-  return history::OpKind::cas;
+  if ((pick -= weights.cas) < 0) return history::OpKind::cas;
+  return history::OpKind::txn;
 }
 }  // namespace
 
@@ -60,6 +62,11 @@ history::Operation Workload::next_operation(Client& client) {
     key_index = static_cast<std::size_t>(uniform_int(client.random, 0, workload.keys - 1));
   }
   op.key = fmt::format("k{}", key_index);
+  if (op.kind == history::OpKind::txn) {
+    client.request = draw_request_shape(client.random, client.seen_revision);
+    op.key = "kx";  // its own keys, kx0, kx1, ...
+    return op;
+  }
   // Values are unique per operation, which keeps the checker's search narrow.
   const std::string value = fmt::format("c{}-{}", client.id, client.sequence);
   if (op.kind == history::OpKind::put) op.value = value;
@@ -85,6 +92,7 @@ void Workload::wakeup(std::uint32_t client_id) {
   history_.push_back(std::move(op));
   not_executed_.push_back(false);
   client.waiting = true;
+  client.called_at = client.node;
   trace_.mix((std::uint64_t{client.id} << 32) ^ client.sequence ^ 0xc11e47ULL);
   scheduler_.schedule_after(network_.draw_latency(), EventKind::client_arrive, client.id, client.node,
                             client.sequence);
@@ -107,8 +115,14 @@ std::optional<Submission> Workload::arrive(std::uint32_t client_id, raft::NodeId
   if (trace_.writing())
     trace_.write(scheduler_.now(), "request",
                  fmt::format("\"client\":\"c{}\",\"node\":\"n{}\",\"op\":{}", client_id, node_id, submission.id));
+  if (op.kind == history::OpKind::txn) {
+    submission.read = is_read_request(client.request);
+    submission.request = client.request;
+    return submission;
+  }
   submission.read = op.kind == history::OpKind::get;
   submission.request = submission.read ? make_request(op) : make_request(op, client.compare_mod_revision);
+  if (submission.read) clients_[client_id].request = submission.request;
   return submission;
 }
 
@@ -138,23 +152,30 @@ void Workload::timeout(std::uint32_t client_id, std::uint64_t sequence) {
   finish(client, bare_outcome(history::Outcome::unknown));
 }
 
-const std::string* Workload::waiting_read_key(const PendingRequest& request) const {
+const kv::Request* Workload::waiting_read(const PendingRequest& request) const {
   const Client& client = clients_[request.client];
   if (client.sequence != request.sequence || !client.waiting) return nullptr;  // the client gave up
-  return &operation(client.history_index).key;
+  return &client.request;
 }
 
 void Workload::finish(Client& client, ClientOutcome result, bool executed) {
   history::Operation& op = operation(client.history_index);
   const history::Outcome outcome = result.outcome;
   not_executed_[client.history_index - history_base_] = !executed;
-  if (outcome == history::Outcome::ok && op.kind != history::OpKind::get) durability_.acknowledged(client.id, client.sequence);
+  const bool read = op.kind == history::OpKind::get || (op.kind == history::OpKind::txn && is_read_request(client.request));
+  if (outcome == history::Outcome::ok && !read) durability_.acknowledged(client.id, client.sequence);
+  if (result.revision > 0) client.seen_revision = std::max(client.seen_revision, result.revision);
   // Refused for want of a leader: like etcd's client, try another endpoint.
   if (!executed) client.node = next_member(hosts_, client.node);
   op.outcome = outcome;
+  note_progress(op, client.called_at, outcome != history::Outcome::unknown && executed);
   if (outcome != history::Outcome::unknown) {
     op.return_us = scheduler_.now();
     if (result.revision > 0) op.revision = result.revision;
+  }
+  if (op.kind == history::OpKind::txn) {  // judged by replica agreement, the watch check and liveness
+    finish_operation(client, outcome);
+    return;
   }
   const auto key_index = static_cast<std::size_t>(std::stoi(op.key.substr(1)));
   if (outcome == history::Outcome::ok) {
@@ -174,7 +195,8 @@ void Workload::finish(Client& client, ClientOutcome result, bool executed) {
         client.last_seen[key_index] = std::nullopt;
         client.last_seen_mod[key_index] = 0;
         break;
-      case history::OpKind::append: break;
+      case history::OpKind::append:
+      case history::OpKind::txn: break;
     }
   }
   if (scenario_.workload.retry_conflicts) {
@@ -187,6 +209,10 @@ void Workload::finish(Client& client, ClientOutcome result, bool executed) {
       client.conflict_key.reset();  // applied, or unknown: a controller moves on and sees it at its next read
     }
   }
+  finish_operation(client, outcome);
+}
+
+void Workload::finish_operation(Client& client, history::Outcome outcome) {
   trace_.mix((std::uint64_t{client.id} << 32) ^ (static_cast<std::uint64_t>(outcome) << 24) ^ client.sequence);
   if (trace_.writing())
     trace_.write(scheduler_.now(), "response", fmt::format("\"client\":\"c{}\",\"seq\":{},\"outcome\":\"{}\"", client.id,
@@ -199,6 +225,57 @@ void Workload::finish(Client& client, ClientOutcome result, bool executed) {
   const scenario::WorkloadSpec& workload = scenario_.workload;
   scheduler_.schedule_after(uniform_int(client.random, workload.think.min, workload.think.max),
                             EventKind::client_wakeup, client.id);
+}
+
+Workload::OperationClass Workload::class_of(history::OpKind kind) const {
+  switch (kind) {
+    case history::OpKind::get:
+      return scenario_.cluster.read_mode == raft::ReadMode::serializable ? OperationClass::serializable_read
+                                                                         : OperationClass::linearizable_read;
+    case history::OpKind::cas: return OperationClass::compare_and_swap;
+    case history::OpKind::txn: return OperationClass::other;
+    case history::OpKind::put:
+    case history::OpKind::del:
+    case history::OpKind::append: break;
+  }
+  return OperationClass::write;
+}
+
+void Workload::note_progress(const history::Operation& op, raft::NodeId node, bool completed) {
+  const OperationClass kind = class_of(op.kind);
+  if (completed) last_completed_[static_cast<std::size_t>(kind)] = scheduler_.now();
+  if (!progress_since_ || op.call_us < *progress_since_) return;
+  judged_.push_back({op.call_us, static_cast<std::uint32_t>(op.client), node, kind, completed});
+}
+
+std::optional<std::string> Workload::stalled_operations(Micros from) const {
+  static constexpr const char* kNames[] = {"write (put/delete)", "linearizable read", "serializable read",
+                                           "compare-and-swap txn", "request of another shape"};
+  static constexpr const char* kPlural[] = {"writes", "linearizable reads", "serializable reads",
+                                            "compare-and-swap txns", "requests of other shapes (ranges, txns)"};
+  if (!progress_since_) return std::nullopt;
+  std::string stalled;
+  for (std::size_t k = 0; k < last_completed_.size(); ++k) {
+    std::size_t issued = 0;
+    const JudgedOperation* first = nullptr;
+    bool completed = false;
+    for (const JudgedOperation& op : judged_) {
+      if (static_cast<std::size_t>(op.kind) != k || op.call < from) continue;
+      ++issued;
+      completed |= op.completed;
+      if (first == nullptr || op.call < first->call) first = &op;
+    }
+    if (issued == 0 || completed) continue;
+    const Micros last = last_completed_[k];
+    const std::string since = last < 0 ? "no " + std::string(kNames[k]) + " ever completed"
+                                       : fmt::format("the last completed at {:.3f}s", static_cast<double>(last) / 1e6);
+    stalled += fmt::format("{}{}: none of the {} called from {:.3f}s on completed ({}); the first, c{} at n{} "
+                           "(called at {:.3f}s), got no answer",
+                           stalled.empty() ? "" : "; ", kPlural[k], issued, static_cast<double>(from) / 1e6, since,
+                           first->client, first->node, static_cast<double>(first->call) / 1e6);
+  }
+  if (stalled.empty()) return std::nullopt;
+  return stalled;
 }
 
 void Workload::retire() {
@@ -246,6 +323,7 @@ history::History Workload::executed_history() const {
     if (not_executed_[i]) continue;
     // Serializable reads may be stale by design: not part of the linearizability check.
     if (op.kind == history::OpKind::get && scenario_.cluster.read_mode == raft::ReadMode::serializable) continue;
+    if (op.kind == history::OpKind::txn) continue;  // other shapes, on keys of their own
     // An unknown write that no node ever applied never took effect: leaving it
     // out is exact, and spares the checker a search over where it might fit.
     if (op.outcome == history::Outcome::unknown && op.kind != history::OpKind::get && !applied_requests_.count(id))

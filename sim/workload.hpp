@@ -8,6 +8,7 @@
 // the node up? frozen until when?) but changes none of them: what a request
 // does at a node is the cluster's business (Simulation::client_arrive), and
 // nodes answer through respond().
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <optional>
@@ -69,8 +70,8 @@ class Workload {
   void applied(std::uint64_t request_id) {
     if (keep_history_) applied_requests_.insert(request_id);
   }
-  // The key a read waits on, or nullptr when its client gave up on it.
-  const std::string* waiting_read_key(const PendingRequest& request) const;
+  // The range a read waits to run, or nullptr when its client gave up on it.
+  const kv::Request* waiting_read(const PendingRequest& request) const;
 
   DurabilityCheck& durability() { return durability_; }
   // The history as the checker and --history see it: refused operations left out.
@@ -79,13 +80,38 @@ class Workload {
   // With the whole history kept: every operation in call order, with each
   // client's sequence number (the n-th operation of a client is its n-th).
   const std::deque<history::Operation>& kept() const { return history_; }
+
+  // Liveness of what clients see: from `since` on (a leader serving after the
+  // last fault), every kind of operation the clients issue must complete
+  // (answered by the cluster: ok, or a compare that failed) at least once.
+  // Records the operations called from `since` on as they finish.
+  void judge_progress_from(Micros since) { progress_since_ = since; }
+  // What stalled among the operations called from `from` (>= since) on, since
+  // when and at which node; nullopt when every kind issued completed (or
+  // nothing was judged).
+  std::optional<std::string> stalled_operations(Micros from) const;
   bool whole_history() const { return history_base_ == 0; }
   std::size_t clients() const { return clients_.size() - 1; }
 
  private:
+  // The kinds of operation liveness judges apart (a read is linearizable or
+  // serializable as the cluster's read mode says).
+  enum class OperationClass : std::uint8_t { write, linearizable_read, serializable_read, compare_and_swap, other, count };
+  // An operation called from progress_since_ on that finished before the end.
+  struct JudgedOperation {
+    Micros call = 0;
+    std::uint32_t client = 0;
+    raft::NodeId node = 0;  // where it was sent
+    OperationClass kind = OperationClass::write;
+    bool completed = false;  // answered by the cluster
+  };
+  OperationClass class_of(history::OpKind kind) const;
+  void note_progress(const history::Operation& op, raft::NodeId node, bool completed);
+
   struct Client {
     std::uint32_t id = 0;        // 1-based: c1 is 1
     raft::NodeId node = 1;       // the node it talks to now
+    raft::NodeId called_at = 1;  // the node its current operation went to
     std::uint64_t sequence = 0;  // of the current operation
     bool waiting = false;        // an operation is outstanding
     std::size_t history_index = 0;
@@ -93,6 +119,8 @@ class Workload {
     std::vector<std::optional<std::string>> last_seen;  // per key: the last value it saw, for CAS
     std::vector<std::int64_t> last_seen_mod;            // per key: that value's mod revision (0: absent)
     std::int64_t compare_mod_revision = 0;              // of the cas in flight
+    kv::Request request;                                // a read in flight (what it runs), or a txn operation's
+    std::int64_t seen_revision = 0;                     // the newest store revision it was told of
     // A controller retrying a cas that lost its compare (workload.retry_conflicts):
     // it re-reads the key, then tries again.
     std::optional<std::size_t> conflict_key;
@@ -107,6 +135,7 @@ class Workload {
 
   history::Operation next_operation(Client& client);
   void finish(Client& client, ClientOutcome outcome, bool executed = true);
+  void finish_operation(Client& client, history::Outcome outcome);  // the trace, then the next wakeup
   history::Operation& operation(std::size_t index) { return history_[index - history_base_]; }
   const history::Operation& operation(std::size_t index) const { return history_[index - history_base_]; }
   void retire();
@@ -133,6 +162,10 @@ class Workload {
   // history): an unknown write no node applied never took effect.
   std::set<std::uint64_t> applied_requests_;
   DurabilityCheck durability_;
+  std::optional<Micros> progress_since_;
+  std::vector<JudgedOperation> judged_;
+  // When each kind last got an answer, at any time of the run (-1: never).
+  std::array<Micros, static_cast<std::size_t>(OperationClass::count)> last_completed_{-1, -1, -1, -1, -1};
 };
 
 }  // namespace raftsim::sim

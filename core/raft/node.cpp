@@ -164,9 +164,30 @@ void Node::handle_append(const Message& message, bool stale_term) {
     response.commit = commit_;  // lets the leader see whether we know its commit index
     return response;
   };
-  if (message.log_index < commit_) {
+  // With the planted bug snapshot-truncates-committed the guard is the commit
+  // index learned since the restart, which may lie below our snapshot.
+  const LogIndex known_committed = config_.bugs.snapshot_truncates_committed ? commit_this_run_ : commit_;
+  if (message.log_index < known_committed) {
     // Everything up to our commit index already matches the leader.
     respond().log_index = commit_;
+    return;
+  }
+  if (config_.bugs.snapshot_truncates_committed && message.log_index < log_.snapshot_index()) {
+    // openraft#511: the previous entry is purged, so it is not found; taken
+    // for a conflict, every entry after it is deleted, committed ones too.
+    if (log_.last_index() > log_.snapshot_index()) {
+      log_.truncate_from(log_.snapshot_index() + 1);
+      unstable_from_ = std::min(unstable_from_, log_.snapshot_index() + 1);
+      persisted_index_ = std::min(persisted_index_, log_.snapshot_index());
+      // What was applied stays applied; the rest of what was committed is gone.
+      commit_ = std::max(applied_, std::min(commit_, log_.last_index()));
+      refresh_membership();
+    }
+    Message& response = respond();
+    response.reject = true;
+    response.log_index = message.log_index;
+    response.reject_hint = log_.snapshot_index();
+    response.hint_term = log_.snapshot_term();
     return;
   }
   if (!log_.matches(message.log_index, message.log_term)) {
@@ -206,7 +227,10 @@ void Node::handle_append(const Message& message, bool stale_term) {
     }
     if (membership_touched) refresh_membership();
   }
-  commit_to(std::min(message.commit, last_new));
+  // §5.3: commit only what is verified to match the leader, up to the last
+  // new entry. The planted bug (atomix/copycat#265) bounds it by our last
+  // index, which may be a stale entry beyond the ones this append checked.
+  commit_to(std::min(message.commit, config_.bugs.commit_past_match ? log_.last_index() : last_new));
   respond().log_index = last_new;
 }
 
@@ -355,7 +379,12 @@ void Node::broadcast_heartbeat() {
   round_sent_tick_[read_round_ % round_sent_tick_.size()] = leader_ticks_;
   for_each_peer([&](NodeId peer) {
     Message& heartbeat = new_message(MessageType::heartbeat, peer);
-    heartbeat.commit = std::min(progress_[peer].match, commit_);
+    // A heartbeat carries no log position to check: the commit it tells is
+    // bounded by what the follower verified (its match), as etcd does. The
+    // planted bug commit-past-match sends the leader's own commit, as
+    // copycat's empty AppendRequest did, and the follower bounds it by its
+    // last index only (atomix/copycat#265).
+    heartbeat.commit = config_.bugs.commit_past_match ? commit_ : std::min(progress_[peer].match, commit_);
     progress_[peer].sent_commit = std::max(progress_[peer].sent_commit, heartbeat.commit);
     heartbeat.context = read_round_;
   });
@@ -390,6 +419,7 @@ bool Node::maybe_commit() {
 }
 
 void Node::commit_to(LogIndex index) {
+  commit_this_run_ = std::max(commit_this_run_, index);
   if (index <= commit_) return;  // the commit index never goes back
   RAFTSIM_ASSERT(index <= log_.last_index(), "n{}: commit {} beyond the last index {}", config_.id, index,
                  log_.last_index());
@@ -435,14 +465,15 @@ void Node::take_ready(Ready& ready) {
   if (applied_ < commit_) {
     log_.copy_range(applied_ + 1, commit_, SIZE_MAX, ready.committed);
     applied_ = commit_;
+    if (config_.bugs.config_on_apply) refresh_membership();  // the planted bug: configurations in force once applied
   }
   std::swap(ready.read_states, read_states_);
   std::swap(ready.dropped_reads, dropped_reads_);
 }
 
 void Node::check_invariants() const {
-  RAFTSIM_ASSERT(commit_ <= log_.last_index(), "n{}: commit {} > last index {}", config_.id, commit_,
-                 log_.last_index());
+  RAFTSIM_ASSERT(commit_ <= log_.last_index() || !invariants_enforced(), "n{}: commit {} > last index {}", config_.id,
+                 commit_, log_.last_index());
   RAFTSIM_ASSERT(applied_ <= commit_, "n{}: applied {} > commit {}", config_.id, applied_, commit_);
   RAFTSIM_ASSERT(log_.last_term() <= current_term_ || !invariants_enforced(),
                  "n{}: last log term {} > current term {}", config_.id, log_.last_term(), current_term_);

@@ -135,6 +135,7 @@ class Node {
   bool is_voter(NodeId node) const { return members_.is_voter(node); }
   bool may_campaign() const;
   void refresh_membership();  // members_ from the latest config entry in the log
+  bool config_pending() const;  // a membership change is appended but not committed
   template <typename F>
   void for_each_peer(F&& f) const {
     for (NodeId node : members_.voters)
@@ -166,6 +167,10 @@ class Node {
   Role role_ = Role::follower;
   NodeId leader_ = kNoNode;
   LogIndex commit_ = 0;
+  // The commit index learned since this node (re)started; the planted bug
+  // snapshot-truncates-committed guards appends with it, as openraft kept its
+  // committed index in memory only (databendlabs/openraft#511).
+  LogIndex commit_this_run_ = 0;
   LogIndex applied_ = 0;          // committed entries handed to the host
   LogIndex unstable_from_ = 1;    // first index not yet handed to the host to persist
   LogIndex persisted_index_ = 0;  // durable up to here (the leader's own match)

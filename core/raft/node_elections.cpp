@@ -60,10 +60,11 @@ bool Node::quorum_active() {
 
 void Node::reset_for_term(Term term) {
   RAFTSIM_ASSERT(term >= current_term_, "term going back from {} to {}", current_term_, term);
-  if (term > current_term_) {
-    current_term_ = term;
-    voted_for_ = kNoNode;
-  }
+  // One vote per term: the vote is cleared only when the term changes. The
+  // planted bug (etcd-io/etcd#2461, before the fix) clears it on every reset,
+  // so a leader stepping down or a candidate that lost votes again in its term.
+  if (term > current_term_ || config_.bugs.vote_reset_same_term) voted_for_ = kNoNode;
+  current_term_ = term;
   leader_ = kNoNode;
   heartbeat_elapsed_ = 0;
   reset_election_timer();
@@ -83,7 +84,10 @@ void Node::become_pre_candidate() {
   // so that a node that was cut off cannot disrupt a healthy leader on return.
   std::fill(votes_.begin(), votes_.end(), 0);
   role_ = Role::pre_candidate;
-  leader_ = kNoNode;
+  // Our election timer ran out: we no longer believe in a leader, so our own
+  // CheckQuorum lease ends too (etcd-io/etcd#8334). The planted bug keeps the
+  // old leader recorded, and with it the lease that refuses others' pre-votes.
+  if (!config_.bugs.prevote_stale_lead) leader_ = kNoNode;
 }
 
 void Node::become_candidate() {

@@ -11,7 +11,9 @@ namespace raftsim::raft {
 
 void Node::refresh_membership() {
   // The latest configuration in the log is in force, committed or not (§4.1).
-  for (LogIndex index = log_.last_index(); index > log_.snapshot_index(); --index) {
+  // The planted bug config-on-apply takes the latest one applied instead.
+  const LogIndex newest = config_.bugs.config_on_apply ? std::min(applied_, log_.last_index()) : log_.last_index();
+  for (LogIndex index = newest; index > log_.snapshot_index(); --index) {
     const Entry& entry = log_.at(index);
     if (entry.type == EntryType::config) {
       members_ = decode_membership(*entry.data);
@@ -21,6 +23,14 @@ void Node::refresh_membership() {
   }
   members_ = snapshot_.membership;
   config_index_ = 0;
+}
+
+bool Node::config_pending() const {
+  if (!config_.bugs.config_on_apply) return config_index_ > commit_;
+  // In force only once applied: look for a change appended above the commit.
+  for (LogIndex index = log_.last_index(); index > commit_ && index > log_.snapshot_index(); --index)
+    if (log_.at(index).type == EntryType::config) return true;
+  return false;
 }
 
 bool Node::may_campaign() const {
@@ -44,7 +54,11 @@ bool Node::propose_membership(const MembershipChange& change) {
   if (role_ != Role::leader || transfer_target_ != kNoNode) return false;
   // Ongaro's 2015 fix for single-server changes: a leader must commit an
   // entry of its own term first, and at most one change may be pending.
-  if (!committed_in_current_term() || config_index_ > commit_) return false;
+  // The planted bug (the 2015 bug itself) skips the first rule: a new
+  // leader's change may then follow one the old leader had appended on other
+  // nodes only, and the two configurations differ by two servers.
+  if (!committed_in_current_term() && !config_.bugs.config_before_own_commit) return false;
+  if (config_pending()) return false;
   const auto next = apply_change(members_, change);
   if (!next) return false;
   if (change.type == MembershipChangeType::add_learner) {

@@ -28,7 +28,9 @@ void Node::read_index(std::uint64_t request_id) {
 void Node::leader_read(NodeId from, std::uint64_t request_id) {
   // §6.4: a leader must have committed an entry of its term before it knows
   // the commit index is the latest.
-  if (!committed_in_current_term()) {
+  // The planted bug (etcd-io/etcd#7331) serves the read at once, at a commit
+  // index that may lag what the previous leader committed.
+  if (!committed_in_current_term() && !config_.bugs.read_before_own_commit) {
     if (reads_before_commit_.size() < kMaxQueuedReads) {
       reads_before_commit_.push_back({from, request_id, 0, 0});
     } else {
@@ -52,7 +54,9 @@ bool Node::lease_valid() const {
   // CheckQuorum lease), so no other leader can exist until then, measured
   // from when the round left. One tick less, since the nodes' ticks are not
   // aligned. The hazard: this assumes clocks run at the same rate.
-  if (lease_forfeited_) return false;  // a leadership transfer was started this term
+  // A leadership transfer was started this term (the planted bug,
+  // tikv/tikv#4680, keeps the lease).
+  if (lease_forfeited_ && !config_.bugs.lease_after_transfer) return false;
   std::array<std::uint64_t, kMaxNodes> acked{};
   std::size_t count = 0;
   for (NodeId voter : members_.voters) acked[count++] = voter == config_.id ? read_round_ : progress_[voter].acked_read_round;

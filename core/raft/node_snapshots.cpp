@@ -61,6 +61,7 @@ void Node::handle_snapshot(const Message& message) {
   pending_snapshot_ = snapshot_;
   refresh_membership();
   commit_ = message.log_index;
+  commit_this_run_ = std::max(commit_this_run_, commit_);
   applied_ = message.log_index;
   unstable_from_ = message.log_index + 1;
   persisted_index_ = std::min(persisted_index_, message.log_index);

@@ -23,6 +23,7 @@ bool SafetyChecker::same_entry(const raft::Entry& a, const raft::Entry& b) {
 
 std::string SafetyChecker::describe(const raft::Entry& entry) {
   if (entry.type == raft::EntryType::noop) return fmt::format("{}:{} (no-op)", entry.index, entry.term);
+  if (entry.type == raft::EntryType::config) return fmt::format("{}:{} (membership change)", entry.index, entry.term);
   std::uint64_t request = 0;
   if (entry.data && entry.data->size() >= sizeof request) std::memcpy(&request, entry.data->data(), sizeof request);
   return fmt::format("{}:{} (c{} op {})", entry.index, entry.term, request >> 32, request & 0xffffffffu);

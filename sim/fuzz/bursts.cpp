@@ -202,6 +202,110 @@ void figure_eight(scenario::Scenario& s, Draw& draw, Micros start, Micros active
   }
 }
 
+// Two membership changes of different terms while the cluster is split, the
+// shape of Ongaro's 2015 single-server change bug. N voters (N even) and
+// two learners, A and B; a leader made known by a transfer (n1) promotes A,
+// which only the two of them hear; the other side elects a leader of the
+// next term (a clock jump makes n2 the candidate), which promotes B as soon
+// as the change is accepted, while half of the voters on its side are cut
+// off from it the instant it wins and join n1's side. With N even, the two
+// configurations' majorities (N/2 + 1 of N + 1 each) fit on the two sides.
+// A change may only follow one the leader knows committed, and an entry of
+// its own term: then the majorities always meet. An odd N cannot take the
+// shape: the burst adds nothing there.
+void changes_across_terms(scenario::Scenario& s, Draw& draw, Micros start, Micros active, int rounds) {
+  auto& c = s.cluster;
+  const int voters = c.nodes;
+  if (voters < 4 || voters % 2 != 0) return;
+  c.prevote = false;       // the clock jump's campaign goes straight to a vote
+  c.check_quorum = false;  // voters that just heard from n1 still grant n2
+  if (c.read_mode == raft::ReadMode::lease) c.read_mode = raft::ReadMode::read_index;
+  // Alone: other faults would name nodes this burst's learners take.
+  std::erase_if(s.faults, [&](const Fault& f) { return f.at < active; });
+  const auto node = [](int id) { return named(id); };
+  const int learner_a = voters + 1, learner_b = voters + 2;
+  const Micros election = c.election_timeout.max;
+  Fault add_a = at_time(start, Fault::Kind::add_node);
+  add_a.node = node(learner_a);
+  Fault add_b = at_time(start + 200 * kMs, Fault::Kind::add_node);
+  add_b.node = node(learner_b);
+  s.faults.insert(s.faults.end(), {add_a, add_b});
+  // Sides: n1 with A; then n2..n(N/2+1) with B, the other voters over to n1.
+  scenario::NodeList first = {node(1), node(learner_a)}, second, moved = {node(1), node(learner_a)}, kept;
+  for (int id = 2; id <= voters; ++id) {
+    second.push_back(node(id));
+    (id <= voters / 2 + 1 ? kept : moved).push_back(node(id));
+  }
+  second.push_back(node(learner_b));
+  kept.push_back(node(learner_b));
+  Micros t = start + 2 * kSecond;
+  for (int r = 0; r < rounds; ++r) {
+    const Micros end = t + kSecond + 6 * election + draw.between(0, 2 * election / kMs) * kMs;
+    if (end >= active - kSecond) break;
+    Fault to_n1 = at_time(t, Fault::Kind::transfer);
+    to_n1.node = node(1);
+    const Micros split_at = t + kSecond;
+    Fault split = at_time(split_at, Fault::Kind::partition_groups);
+    split.groups = {first, second};
+    Fault promote_a = at_time(split_at + draw.between(1, 3) * kMs, Fault::Kind::promote);
+    promote_a.node = node(learner_a);
+    Fault jump = at_time(split_at + draw.between(5, 20) * kMs, Fault::Kind::clock_skew);
+    jump.node = node(2);
+    jump.skew = election;
+    // When n2 wins: B's promotion, and the other voters over to n1's side.
+    Fault promote_b = at_time(split_at, Fault::Kind::promote);
+    promote_b.node = node(learner_b);
+    promote_b.trigger = Trigger::elected;
+    promote_b.within = 2 * election;
+    Fault resplit = at_time(split_at, Fault::Kind::partition_groups);
+    resplit.groups = {moved, kept};
+    resplit.trigger = Trigger::elected;
+    resplit.within = 2 * election;
+    Fault heal = at_time(end, Fault::Kind::heal);
+    s.faults.insert(s.faults.end(), {to_n1, split, promote_a, jump, promote_b, resplit, heal});
+    t = end + draw.between(500, 1500) * kMs;
+  }
+}
+
+// A follower restarts while messages sent before its crash are still on the
+// way (slow, reordered links; frequent snapshots, so its snapshot may
+// already cover what an old message's previous entry is), then the leader
+// dies with a lagging member back: what a restarted node does with old
+// messages about entries inside its snapshot decides who can lead next.
+void restart_into_backlog(scenario::Scenario& s, Draw& draw, Micros start, Micros active, int rounds) {
+  auto& c = s.cluster;
+  if (c.snapshot_every == 0 || c.snapshot_every > 50) c.snapshot_every = 50;
+  s.workload.clients = std::max(s.workload.clients, 2 * c.nodes);
+  Fault slow = at_time(start, Fault::Kind::network);
+  slow.network.fifo = false;
+  slow.network.tail_probability = Probability::from_double(static_cast<double>(draw.between(50, 300)) / 1000.0);
+  slow.network.tail_latency = scenario::TimeRange{50 * kMs, draw.between(200, 500) * kMs};
+  s.faults.push_back(slow);
+  Micros t = start + 500 * kMs;
+  for (int r = 0; r < rounds && c.nodes >= 3; ++r) {
+    // Two members by name, neither meant to be the leader (with luck): one
+    // falls behind, the other restarts.
+    const int lagging = static_cast<int>(draw.between(1, c.nodes));
+    const int restarting = 1 + (lagging - 1 + static_cast<int>(draw.between(1, c.nodes - 1))) % c.nodes;
+    Fault lag = at_time(t, Fault::Kind::isolate);
+    lag.node = named(lagging);
+    Fault crash = at_time(t + draw.between(300, 1500) * kMs, Fault::Kind::crash);
+    crash.nodes = {named(restarting)};
+    crash.down_for = draw.between(5, 40) * kMs;
+    crash.lose_unsynced = draw.coin(500);
+    // The leader dies while it is down: what reaches it after its restart is
+    // only what was already on the way.
+    Fault crash_leader = at_time(crash.at + draw.between(0, crash.down_for / kMs - 1) * kMs, Fault::Kind::crash);
+    crash_leader.nodes = {role(NodeSelector::Kind::leader)};
+    crash_leader.lose_unsynced = draw.coin(500);
+    Fault back = at_time(crash_leader.at, Fault::Kind::heal);  // the lagging member returns
+    const Fault restart = restart_crashed(crash_leader.at + draw.between(300, 1500) * kMs);
+    if (restart.at >= active - kSecond) break;
+    s.faults.insert(s.faults.end(), {lag, crash, crash_leader, back, restart});
+    t = restart.at + c.election_timeout.max + draw.between(0, 500) * kMs;
+  }
+}
+
 }  // namespace
 
 void add_burst(Burst kind, scenario::Scenario& s, Draw& draw, Micros start, Micros active, int rounds) {
@@ -210,6 +314,8 @@ void add_burst(Burst kind, scenario::Scenario& s, Draw& draw, Micros start, Micr
     case Burst::leader_churn: leader_churn(s, draw, start, active, rounds); break;
     case Burst::dueling_candidates: dueling_candidates(s, draw, start, active, rounds); break;
     case Burst::figure_eight: figure_eight(s, draw, start, active, rounds); break;
+    case Burst::changes_across_terms: changes_across_terms(s, draw, start, active, rounds); break;
+    case Burst::restart_into_backlog: restart_into_backlog(s, draw, start, active, rounds); break;
   }
   std::stable_sort(s.faults.begin(), s.faults.end(), [](const Fault& x, const Fault& y) { return x.at < y.at; });
 }
@@ -217,7 +323,7 @@ void add_burst(Burst kind, scenario::Scenario& s, Draw& draw, Micros start, Micr
 void add_election_burst(scenario::Scenario& s, Draw& draw, Micros active) {
   const Micros start = draw.between(kSecond, active / 2);
   const int rounds = static_cast<int>(draw.between(3, 10));
-  add_burst(static_cast<Burst>(draw.between(0, 3)), s, draw, start, active, rounds);
+  add_burst(static_cast<Burst>(draw.between(0, kBurstKinds - 1)), s, draw, start, active, rounds);
 }
 
 }  // namespace raftsim::fuzz

@@ -15,7 +15,10 @@
 
 namespace raftsim::history {
 
-enum class OpKind { get, put, del, cas, append };  // jsonl names: get, put, delete, cas, append
+// jsonl names: get, put, delete, cas, append. txn: a request of another
+// shape (sim/request_shapes.hpp) that a workload issues on keys of its own;
+// never part of a history a model checks.
+enum class OpKind { get, put, del, cas, append, txn };
 enum class Outcome { ok, fail, unknown };
 
 struct Operation {

@@ -62,6 +62,9 @@ KeyModel::KeyModel(const History& history, Model model, std::span<const std::siz
         c.expect = id_of(op.expect);
         c.value = id_of(op.value);
         break;
+      case OpKind::txn:
+        RAFTSIM_ASSERT(false, "a txn operation is not part of a checked history");
+        break;
       case OpKind::append:
         c.action = Action::append;
         c.appended = op.value ? std::string_view(*op.value) : std::string_view();

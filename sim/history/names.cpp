@@ -11,6 +11,7 @@ std::string_view to_string(OpKind kind) {
     case OpKind::del: return "delete";
     case OpKind::cas: return "cas";
     case OpKind::append: return "append";
+    case OpKind::txn: return "txn";
   }
   return "?";
 }

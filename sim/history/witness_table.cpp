@@ -21,6 +21,7 @@ std::string describe_value(const Operation& op) {
     case OpKind::append: return show(op.value);
     case OpKind::del: return "";
     case OpKind::cas: return fmt::format("{} -> {}", show(op.expect), show(op.value));
+    case OpKind::txn: return "";
   }
   return "";
 }

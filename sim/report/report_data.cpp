@@ -190,6 +190,7 @@ std::string operation_label(const history::Operation& op) {
     case OpKind::cas:
       return fmt::format("cas {} {}->{}", op.key, value_text(op.expect), value_text(op.value));
     case OpKind::append: return fmt::format("append {} {}", op.key, value_text(op.value));
+    case OpKind::txn: return fmt::format("txn ({})", op.key);
   }
   return "?";
 }

@@ -169,9 +169,10 @@ std::string to_yaml(const Scenario& s, const std::string& header) {
   out << fmt::format("disk: {{fsync: {}}}\n", range(s.disk.fsync));
   const WorkloadSpec& w = s.workload;
   out << fmt::format(
-      "workload: {{clients: {}, think: {}, keys: {}, ops: {{get: {}, put: {}, delete: {}, cas: {}}}, timeout: {}, "
+      "workload: {{clients: {}, think: {}, keys: {}, ops: {{get: {}, put: {}, delete: {}, cas: {}{}}}, timeout: {}, "
       "watchers: {}, retry_conflicts: {}{}{}}}\n",
-      w.clients, range(w.think), w.keys, w.ops.get, w.ops.put, w.ops.del, w.ops.cas, duration(w.timeout), w.watchers,
+      w.clients, range(w.think), w.keys, w.ops.get, w.ops.put, w.ops.del, w.ops.cas,
+      w.ops.txn > 0 ? fmt::format(", txn: {}", w.ops.txn) : "", duration(w.timeout), w.watchers,
       w.retry_conflicts,
       w.compact.every > 0 ? fmt::format(", compact: {{every: {}, keep: {}}}", duration(w.compact.every), w.compact.keep)
                           : "",

@@ -155,11 +155,12 @@ class ScenarioParser {
     }
     if (node["ops"]) {
       const auto& ops = node["ops"];
-      in_.check_keys(ops, "workload.ops", {"get", "put", "delete", "cas"});
+      in_.check_keys(ops, "workload.ops", {"get", "put", "delete", "cas", "txn"});
       if (ops["get"]) w.ops.get = static_cast<int>(in_.integer(ops["get"], "workload.ops.get", 0, 1'000'000));
       if (ops["put"]) w.ops.put = static_cast<int>(in_.integer(ops["put"], "workload.ops.put", 0, 1'000'000));
       if (ops["delete"]) w.ops.del = static_cast<int>(in_.integer(ops["delete"], "workload.ops.delete", 0, 1'000'000));
       if (ops["cas"]) w.ops.cas = static_cast<int>(in_.integer(ops["cas"], "workload.ops.cas", 0, 1'000'000));
+      if (ops["txn"]) w.ops.txn = static_cast<int>(in_.integer(ops["txn"], "workload.ops.txn", 0, 1'000'000));
       if (w.ops.total() == 0) in_.fail(ops, "workload.ops", "expected at least one weight above 0");
     }
   }

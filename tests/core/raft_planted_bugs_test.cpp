@@ -12,7 +12,7 @@ namespace {
 
 TEST_CASE("planted bugs are all listed and can be enabled by name", "[core][raft][planted]") {
   const auto& bugs = raft::all_bugs();
-  CHECK(bugs.size() == 9);
+  CHECK(bugs.size() == 17);
   for (const auto& info : bugs) {
     CAPTURE(info.name);
     raft::Bugs flags;

@@ -44,6 +44,7 @@ bool apply_op(const h::Operation& op, std::optional<std::string>& state) {
         return true;
       }
       return op.outcome == h::Outcome::unknown;
+    case h::OpKind::txn: break;  // never in a checked history
   }
   return false;
 }

@@ -38,5 +38,5 @@ TEST_CASE("every planted bug has a scenario that is clean without the bug", "[sc
     const auto caught = sim::run_scenario(scenario);
     CHECK(caught.pass);
   }
-  CHECK(scenarios >= 9);
+  CHECK(scenarios >= 17);
 }

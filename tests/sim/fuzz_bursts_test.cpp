@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <set>
+#include <string>
 
 #include "core/raft/bugs.hpp"
 #include "sim/fuzz/bursts.hpp"
@@ -22,10 +23,12 @@ namespace {
 constexpr scenario::Micros kSecond = 1'000'000;
 constexpr scenario::Micros kActive = 20 * kSecond;
 
-// A 3-node cluster, then `kind` drawn from `seed`, then the generator's quiet end.
+// A 3-node cluster (4 for the membership burst, which needs an even
+// number), then `kind` drawn from `seed`, then the generator's quiet end.
 scenario::Scenario with_burst(fuzz::Burst kind, std::uint64_t seed) {
-  auto s = scenario::parse_scenario("name: burst\nduration: 40s\ncluster: {nodes: 3}\n"
-                                    "workload: {clients: 3, stop: 22s}\n",
+  const int nodes = kind == fuzz::Burst::changes_across_terms ? 4 : 3;
+  auto s = scenario::parse_scenario("name: burst\nduration: 40s\ncluster: {nodes: " + std::to_string(nodes) +
+                                        "}\nworkload: {clients: 3, stop: 22s}\n",
                                     "burst.yaml");
   s.seed = seed;
   fuzz::Draw draw{sim::make_stream(seed, sim::Stream::generator)};
@@ -56,7 +59,7 @@ std::set<std::string> failing(const scenario::Scenario& s) {
 
 TEST_CASE("every burst keeps its faults, and what they trigger, inside the active phase", "[fuzz][bursts]") {
   for (auto kind : {fuzz::Burst::crashes_into_elections, fuzz::Burst::leader_churn, fuzz::Burst::dueling_candidates,
-                    fuzz::Burst::figure_eight}) {
+                    fuzz::Burst::figure_eight, fuzz::Burst::changes_across_terms, fuzz::Burst::restart_into_backlog}) {
     for (std::uint64_t seed = 1; seed <= 20; ++seed) {
       const auto s = with_burst(kind, seed);
       INFO("burst " << static_cast<int>(kind) << " seed " << seed);
@@ -91,6 +94,21 @@ TEST_CASE("the Figure 8 burst catches commit-old-term, and is clean without it",
     auto s = with_burst(fuzz::Burst::figure_eight, seed);
     CHECK(failing(s).empty());
     REQUIRE(raft::enable_bug(s.bugs, "commit-old-term"));
+    const auto failed = failing(s);
+    if (failed.count("leader_completeness") || failed.count("state_machine_safety")) ++caught;
+  }
+  CHECK(caught >= 2);
+}
+
+TEST_CASE("the changes-across-terms burst catches config-before-own-commit, and is clean without it",
+          "[fuzz][bursts][bugs]") {
+  int caught = 0;
+  for (std::uint64_t seed = 1; seed <= 8; ++seed) {
+    INFO("seed " << seed);
+    auto s = with_burst(fuzz::Burst::changes_across_terms, seed);
+    CHECK(s.cluster.nodes == 4);
+    CHECK(failing(s).empty());
+    REQUIRE(raft::enable_bug(s.bugs, "config-before-own-commit"));
     const auto failed = failing(s);
     if (failed.count("leader_completeness") || failed.count("state_machine_safety")) ++caught;
   }
